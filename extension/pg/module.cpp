@@ -1,0 +1,56 @@
+/*
+ * module.cpp
+ *     dynsec.so's entry: PG_MODULE_MAGIC, _PG_init, the GUCs and dynsec.version().
+ *
+ * Hooks and background workers are installed only when the library is
+ * loaded through shared_preload_libraries; loaded on demand by a SQL call,
+ * only the GUCs are defined and the SQL API works without them.
+ */
+#include "pg/boundary.hpp"
+#include "pg/settings.hpp"
+
+extern "C" {
+#include "utils/builtins.h"
+#include "utils/guc.h"
+}
+
+extern "C" {
+PG_MODULE_MAGIC;
+void _PG_init(void);
+}
+
+namespace dynsec::pg {
+
+int setting_scram_iterations = 1;
+int setting_valid_until_grace_s = 5;
+
+namespace {
+
+void define_settings()
+{
+    DefineCustomIntVariable(
+        "dynsec.scram_iterations",
+        "SCRAM-SHA-256 iteration count for credential roles that do not set their own.",
+        "Generated passwords carry 190 bits of entropy, so key stretching adds no security; "
+        "raise it where a policy or client library requires RFC 7677's 4096.",
+        &setting_scram_iterations, 1, 1, 10000000, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable(
+        "dynsec.valid_until_grace", "Seconds added to a lease's expiry for its VALID UNTIL.",
+        "VALID UNTIL is the backstop that refuses password logins when no reaper runs.",
+        &setting_valid_until_grace_s, 5, 0, 3600, PGC_SUSET, GUC_UNIT_S, nullptr, nullptr, nullptr);
+    MarkGUCPrefixReserved("dynsec");
+}
+
+} // namespace
+} // namespace dynsec::pg
+
+void _PG_init(void)
+{
+    dynsec::pg::entry([] { dynsec::pg::define_settings(); });
+}
+
+DYNSEC_FUNCTION(dynsec_version)
+{
+    (void)fcinfo;
+    return CStringGetTextDatum(DYNSEC_VERSION);
+}

@@ -1,0 +1,12 @@
+/*
+ * settings.hpp
+ *     dynsec's GUC variables, as C++ sees them.
+ */
+#pragma once
+
+namespace dynsec::pg {
+
+extern int setting_scram_iterations;
+extern int setting_valid_until_grace_s;
+
+} // namespace dynsec::pg

@@ -1,0 +1,23 @@
+# sources.mk
+#     The one list of dynsec's source files. The Makefile includes it; CMakeLists.txt
+#     reads the core list from it, so the two builds cannot drift apart.
+
+# PostgreSQL-free C++ core: unit-tested without a server, compiled without
+# PostgreSQL's include path in both builds.
+DYNSEC_CORE_SOURCES = \
+	extension/core/error.cpp \
+	extension/core/lease_id.cpp \
+	extension/core/password_generator.cpp \
+	extension/core/random_source.cpp \
+	extension/core/retry_backoff.cpp \
+	extension/core/scram_verifier.cpp \
+	extension/core/statement_template.cpp \
+	extension/core/username_template.cpp \
+	extension/core/vault_duration.cpp
+
+# PostgreSQL-facing code of dynsec.so.
+DYNSEC_PG_SOURCES = \
+	extension/pg/boundary.cpp \
+	extension/pg/boundary_selftest.cpp \
+	extension/pg/module.cpp \
+	extension/pg/subtransaction.cpp
