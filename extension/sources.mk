@@ -17,7 +17,20 @@ DYNSEC_CORE_SOURCES = \
 
 # PostgreSQL-facing code of dynsec.so.
 DYNSEC_PG_SOURCES = \
+	extension/pg/audit_log.cpp \
 	extension/pg/boundary.cpp \
 	extension/pg/boundary_selftest.cpp \
+	extension/pg/function_args.cpp \
+	extension/pg/issue_function.cpp \
+	extension/pg/misc_functions.cpp \
 	extension/pg/module.cpp \
-	extension/pg/subtransaction.cpp
+	extension/pg/owner_context.cpp \
+	extension/pg/renew_function.cpp \
+	extension/pg/revocation.cpp \
+	extension/pg/revoke_functions.cpp \
+	extension/pg/role_validation.cpp \
+	extension/pg/scram_acceptance.cpp \
+	extension/pg/spi_session.cpp \
+	extension/pg/sql_quoting.cpp \
+	extension/pg/subtransaction.cpp \
+	extension/pg/wakeup.cpp

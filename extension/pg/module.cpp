@@ -23,6 +23,8 @@ namespace dynsec::pg {
 
 int setting_scram_iterations = 1;
 int setting_valid_until_grace_s = 5;
+bool setting_terminate_sessions = true;
+int setting_terminate_timeout_ms = 5000;
 
 namespace {
 
@@ -38,6 +40,15 @@ void define_settings()
         "dynsec.valid_until_grace", "Seconds added to a lease's expiry for its VALID UNTIL.",
         "VALID UNTIL is the backstop that refuses password logins when no reaper runs.",
         &setting_valid_until_grace_s, 5, 0, 3600, PGC_SUSET, GUC_UNIT_S, nullptr, nullptr, nullptr);
+    DefineCustomBoolVariable("dynsec.terminate_sessions",
+                             "Whether revocation terminates the sessions of the revoked login.",
+                             nullptr, &setting_terminate_sessions, true, PGC_SUSET, 0, nullptr,
+                             nullptr, nullptr);
+    DefineCustomIntVariable("dynsec.terminate_timeout",
+                            "How long revocation waits for terminated sessions to end.",
+                            "A lease whose sessions outlive it is marked failed and retried.",
+                            &setting_terminate_timeout_ms, 5000, 10, 600000, PGC_SUSET, GUC_UNIT_MS,
+                            nullptr, nullptr, nullptr);
     MarkGUCPrefixReserved("dynsec");
 }
 

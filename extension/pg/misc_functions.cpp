@@ -1,0 +1,53 @@
+/*
+ * misc_functions.cpp
+ *     Small SQL-callable helpers: is_admin(), parse_vault_duration(),
+ *     _split_vault_statements().
+ */
+#include "pg/boundary.hpp"
+#include "pg/function_args.hpp"
+#include "pg/owner_context.hpp"
+
+#include "core/statement_template.hpp"
+#include "core/vault_duration.hpp"
+
+#include <vector>
+
+extern "C" {
+#include "catalog/pg_type_d.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+}
+
+using namespace dynsec;
+using namespace dynsec::pg;
+
+DYNSEC_FUNCTION(dynsec_is_admin)
+{
+    (void)fcinfo;
+    return BoolGetDatum(current_caller().is_admin);
+}
+
+DYNSEC_FUNCTION(dynsec_parse_vault_duration)
+{
+    std::int64_t seconds = parse_vault_duration(text_arg(fcinfo, 0));
+    return call([seconds] {
+        Interval *iv = static_cast<Interval *>(palloc0(sizeof(Interval)));
+        iv->time = seconds * USECS_PER_SEC;
+        return IntervalPGetDatum(iv);
+    });
+}
+
+DYNSEC_FUNCTION(dynsec_split_vault_statements)
+{
+    std::vector<std::string> parts = split_vault_statements(text_arg(fcinfo, 0));
+    std::vector<Datum> datums;
+    for (const auto &p : parts) {
+        const char *s = p.c_str();
+        datums.push_back(call([s] { return CStringGetTextDatum(s); }));
+    }
+    return call([&datums] {
+        return PointerGetDatum(construct_array(datums.data(), static_cast<int>(datums.size()),
+                                               TEXTOID, -1, false, TYPALIGN_INT));
+    });
+}
