@@ -6,7 +6,8 @@
 
 #include <cstring>
 
-namespace dynsec {
+namespace dynsec
+{
 
 Error::Error(const char *sqlstate, const std::string &message, std::string detail, std::string hint)
     : std::runtime_error(message), detail_(std::move(detail)), hint_(std::move(hint))

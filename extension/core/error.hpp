@@ -12,10 +12,12 @@
 #include <stdexcept>
 #include <string>
 
-namespace dynsec {
+namespace dynsec
+{
 
 /* SQLSTATEs dynsec raises, spelled as PostgreSQL's errcodes.txt does. */
-namespace sqlstate {
+namespace sqlstate
+{
 inline constexpr const char *invalid_parameter_value = "22023";
 inline constexpr const char *invalid_text_representation = "22P02";
 inline constexpr const char *insufficient_privilege = "42501";
@@ -29,7 +31,8 @@ inline constexpr const char *invalid_authorization_specification = "28000";
 inline constexpr const char *internal_error = "XX000";
 } // namespace sqlstate
 
-class Error : public std::runtime_error {
+class Error : public std::runtime_error
+{
   public:
     Error(const char *sqlstate, const std::string &message, std::string detail = {},
           std::string hint = {});

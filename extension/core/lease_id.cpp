@@ -10,7 +10,8 @@
 
 #include <fmt/format.h>
 
-namespace dynsec {
+namespace dynsec
+{
 
 std::string make_lease_id(std::string_view role)
 {

@@ -7,7 +7,8 @@
 #include <string>
 #include <string_view>
 
-namespace dynsec {
+namespace dynsec
+{
 
 inline constexpr std::size_t kLeaseRandomLength = 20;
 

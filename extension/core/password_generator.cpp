@@ -9,7 +9,8 @@
 
 #include <fmt/format.h>
 
-namespace dynsec {
+namespace dynsec
+{
 
 void validate_password_length(int length)
 {

@@ -10,7 +10,8 @@
 
 #include <string>
 
-namespace dynsec {
+namespace dynsec
+{
 
 /* 22 symbols of 62 give 131 bits: below that key stretching would matter again. */
 inline constexpr int kMinPasswordLength = 22;

@@ -9,12 +9,14 @@
 #include <cstdint>
 #include <openssl/rand.h>
 
-namespace dynsec {
+namespace dynsec
+{
 
 std::string random_bytes(std::size_t n)
 {
     std::string out(n, '\0');
-    if (n > 0 && RAND_bytes(reinterpret_cast<unsigned char *>(out.data()), static_cast<int>(n)) != 1)
+    if (n > 0 &&
+        RAND_bytes(reinterpret_cast<unsigned char *>(out.data()), static_cast<int>(n)) != 1)
         throw Error(sqlstate::internal_error, "could not generate random bytes",
                     "OpenSSL's RAND_bytes() failed.");
     return out;

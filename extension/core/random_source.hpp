@@ -11,7 +11,8 @@
 #include <string>
 #include <string_view>
 
-namespace dynsec {
+namespace dynsec
+{
 
 inline constexpr std::string_view kAlnumAlphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";

@@ -4,7 +4,8 @@
  */
 #pragma once
 
-namespace dynsec {
+namespace dynsec
+{
 
 inline constexpr double kRetryBaseSeconds = 1.0;
 inline constexpr double kRetryCapSeconds = 300.0;

@@ -16,9 +16,11 @@
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
-namespace dynsec {
+namespace dynsec
+{
 
-namespace {
+namespace
+{
 constexpr int kKeyLength = 32; /* SHA-256 output */
 
 [[noreturn]] void crypto_failure(const char *what)

@@ -12,7 +12,8 @@
 #include <string>
 #include <string_view>
 
-namespace dynsec {
+namespace dynsec
+{
 
 inline constexpr int kScramSaltLength = 16; /* PostgreSQL's SCRAM_DEFAULT_SALT_LEN */
 inline constexpr int kMinScramIterations = 1;

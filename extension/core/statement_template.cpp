@@ -10,9 +10,11 @@
 #include <cctype>
 #include <regex>
 
-namespace dynsec {
+namespace dynsec
+{
 
-namespace {
+namespace
+{
 
 std::string_view trim(std::string_view s)
 {
@@ -71,7 +73,8 @@ void validate_statement_template(std::string_view statement, std::string_view co
                     fmt::format("unterminated template variable in {}", column),
                     "A \"{{\" has no matching \"}}\".", hint);
     if (trim(statement).empty())
-        throw Error(sqlstate::invalid_parameter_value, fmt::format("empty statement in {}", column));
+        throw Error(sqlstate::invalid_parameter_value,
+                    fmt::format("empty statement in {}", column));
 }
 
 std::string render_statement_template(std::string_view statement, const StatementValues &values)

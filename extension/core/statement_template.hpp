@@ -15,7 +15,8 @@
 #include <string_view>
 #include <vector>
 
-namespace dynsec {
+namespace dynsec
+{
 
 struct StatementValues {
     std::string name;       /* {{name}} and its alias {{username}} */

@@ -10,9 +10,11 @@
 #include <algorithm>
 #include <fmt/format.h>
 
-namespace dynsec {
+namespace dynsec
+{
 
-namespace {
+namespace
+{
 
 bool is_name_char(char c)
 {
@@ -21,11 +23,12 @@ bool is_name_char(char c)
 
 [[noreturn]] void invalid(std::string_view text, const std::string &why)
 {
-    throw Error(sqlstate::invalid_parameter_value, "invalid username template", why,
-                fmt::format("Use literal characters [a-z0-9_-] and the variables {{{{caller}}}}, "
-                            "{{{{role}}}}, {{{{unix_time}}}} and exactly one {{{{random N}}}} "
-                            "with N between {} and {}; for example \"{}\". The template was \"{}\".",
-                            kMinRandomLength, kMaxRandomLength, kDefaultUsernameTemplate, text));
+    throw Error(
+        sqlstate::invalid_parameter_value, "invalid username template", why,
+        fmt::format("Use literal characters [a-z0-9_-] and the variables {{{{caller}}}}, "
+                    "{{{{role}}}}, {{{{unix_time}}}} and exactly one {{{{random N}}}} "
+                    "with N between {} and {}; for example \"{}\". The template was \"{}\".",
+                    kMinRandomLength, kMaxRandomLength, kDefaultUsernameTemplate, text));
 }
 
 std::string_view trim(std::string_view s)
@@ -57,8 +60,8 @@ UsernameTemplate UsernameTemplate::parse(std::string_view text)
     std::size_t pos = 0;
     while (pos < text.size()) {
         std::size_t open = text.find("{{", pos);
-        std::string_view literal = text.substr(pos, open == std::string_view::npos ? text.size() - pos
-                                                                                  : open - pos);
+        std::string_view literal =
+            text.substr(pos, open == std::string_view::npos ? text.size() - pos : open - pos);
         if (!literal.empty()) {
             for (char c : literal)
                 if (!is_name_char(c))
@@ -85,7 +88,8 @@ UsernameTemplate UsernameTemplate::parse(std::string_view text)
             int n = 0;
             if (num.empty() || num.size() > 3 || var.size() == 6 || var[6] != ' ' ||
                 !std::all_of(num.begin(), num.end(), [](char c) { return c >= '0' && c <= '9'; }))
-                invalid(text, fmt::format("\"{{{{{}}}}}\" is not of the form {{{{random N}}}}.", var));
+                invalid(text,
+                        fmt::format("\"{{{{{}}}}}\" is not of the form {{{{random N}}}}.", var));
             n = std::stoi(std::string(num));
             if (n < kMinRandomLength || n > kMaxRandomLength)
                 invalid(text, fmt::format("{{{{random {}}}}} is out of range.", n));

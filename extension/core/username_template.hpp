@@ -16,14 +16,16 @@
 #include <string_view>
 #include <vector>
 
-namespace dynsec {
+namespace dynsec
+{
 
 inline constexpr std::size_t kMaxIdentifierLength = 63;
 inline constexpr int kMinRandomLength = 8;
 inline constexpr int kMaxRandomLength = 32;
 inline constexpr std::string_view kDefaultUsernameTemplate = "v-{{caller}}-{{role}}-{{random 12}}";
 
-class UsernameTemplate {
+class UsernameTemplate
+{
   public:
     /* Throws dynsec::Error (22023) with a detail naming the problem. */
     static UsernameTemplate parse(std::string_view text);

@@ -9,7 +9,8 @@
 #include <fmt/format.h>
 #include <limits>
 
-namespace dynsec {
+namespace dynsec
+{
 
 std::int64_t parse_vault_duration(std::string_view text)
 {

@@ -7,7 +7,8 @@
 #include <cstdint>
 #include <string_view>
 
-namespace dynsec {
+namespace dynsec
+{
 
 /* Seconds; throws dynsec::Error (22P02) on anything else, including overflow. */
 std::int64_t parse_vault_duration(std::string_view text);

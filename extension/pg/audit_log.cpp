@@ -13,9 +13,11 @@ extern "C" {
 #include "utils/builtins.h"
 }
 
-namespace dynsec::pg {
+namespace dynsec::pg
+{
 
-namespace {
+namespace
+{
 /* Set only while purge_audit_log runs its DELETE; nothing in SQL can set it. */
 bool purge_in_progress = false;
 
@@ -81,6 +83,7 @@ DYNSEC_FUNCTION(dynsec_purge_audit_log)
                       {older_than});
     }
     std::string n = r.text(0, 0);
-    append_audit(spi, caller, {"purge", {}, {}, {}, "deleted " + n + " records older than " + older_than});
+    append_audit(spi, caller,
+                 {"purge", {}, {}, {}, "deleted " + n + " records older than " + older_than});
     return Int64GetDatum(std::stoll(n));
 }

@@ -9,7 +9,8 @@
 
 #include <string>
 
-namespace dynsec::pg {
+namespace dynsec::pg
+{
 
 struct AuditRecord {
     const char *event; /* issue, renew, revoke, expire, failure */

@@ -7,7 +7,8 @@
 #include <cstring>
 #include <new>
 
-namespace dynsec::pg {
+namespace dynsec::pg
+{
 
 /*
  * A captured C++ exception in palloc'd, plain-C form. It is built inside a
@@ -21,15 +22,16 @@ struct PendingError {
     const char *hint;
 };
 
-namespace {
+namespace
+{
 
 const char *copy_or(const char *s, const char *fallback) noexcept
 {
     if (s == nullptr || *s == '\0')
         return nullptr;
     std::size_t len = std::strlen(s);
-    char *p = static_cast<char *>(
-        MemoryContextAllocExtended(ErrorContext, len + 1, MCXT_ALLOC_NO_OOM));
+    char *p =
+        static_cast<char *>(MemoryContextAllocExtended(ErrorContext, len + 1, MCXT_ALLOC_NO_OOM));
     if (p == nullptr)
         return fallback;
     std::memcpy(p, s, len + 1);
@@ -80,8 +82,7 @@ void throw_pg_error(ErrorData *edata)
 
 PendingError *capture_current_exception() noexcept
 {
-    static PendingError out_of_memory = {ERRCODE_OUT_OF_MEMORY, "out of memory", nullptr,
-                                         nullptr};
+    static PendingError out_of_memory = {ERRCODE_OUT_OF_MEMORY, "out of memory", nullptr, nullptr};
     /*
      * ErrorContext always has a reserved 8 kB, which is what PostgreSQL itself
      * relies on while reporting errors.

@@ -38,13 +38,14 @@
 #include <string>
 #include <type_traits>
 
-namespace dynsec::pg {
+namespace dynsec::pg
+{
 
 /* A PostgreSQL ERROR, captured. */
-class PgError : public Error {
+class PgError : public Error
+{
   public:
-    PgError(const char *sqlstate, const std::string &message, std::string detail,
-            std::string hint)
+    PgError(const char *sqlstate, const std::string &message, std::string detail, std::string hint)
         : Error(sqlstate, message, std::move(detail), std::move(hint))
     {
     }
@@ -121,7 +122,7 @@ auto entry(F &&fn) noexcept -> decltype(fn())
  *   DYNSEC_FUNCTION(dynsec_version) { return CStringGetTextDatum("0.1.0"); }
  */
 #define DYNSEC_FUNCTION(name)                                                                      \
-    static Datum name##_impl(FunctionCallInfo fcinfo);                                            \
+    static Datum name##_impl(FunctionCallInfo fcinfo);                                             \
     extern "C" {                                                                                   \
     PG_FUNCTION_INFO_V1(name);                                                                     \
     }                                                                                              \

@@ -17,7 +17,8 @@ extern "C" {
 #include "utils/builtins.h"
 }
 
-namespace {
+namespace
+{
 
 /* Counts live C++ objects, so the test can see that unwinding destroyed them. */
 int live_trackers = 0;
@@ -31,9 +32,8 @@ struct Tracker {
 
 Datum add_int4_overflowing()
 {
-    return dynsec::pg::call([] {
-        return DirectFunctionCall2(int4pl, Int32GetDatum(INT_MAX), Int32GetDatum(1));
-    });
+    return dynsec::pg::call(
+        [] { return DirectFunctionCall2(int4pl, Int32GetDatum(INT_MAX), Int32GetDatum(1)); });
 }
 
 std::string run(const std::string &mode)
@@ -41,8 +41,9 @@ std::string run(const std::string &mode)
     Tracker guard;
     std::string heap_object(200, 'x'); /* would leak if its destructor were skipped */
     if (mode == "cxx-error")
-        throw dynsec::Error(dynsec::sqlstate::invalid_parameter_value, "selftest: error raised in C++",
-                            "Thrown as dynsec::Error.", "This is the hint.");
+        throw dynsec::Error(dynsec::sqlstate::invalid_parameter_value,
+                            "selftest: error raised in C++", "Thrown as dynsec::Error.",
+                            "This is the hint.");
     if (mode == "std-exception")
         throw std::runtime_error("selftest: std::runtime_error");
     if (mode == "pg-error") {
@@ -50,14 +51,16 @@ std::string run(const std::string &mode)
         return "not reached";
     }
     if (mode == "pg-error-caught") {
-        std::optional<dynsec::Error> err = dynsec::pg::in_subtransaction([] { add_int4_overflowing(); });
+        std::optional<dynsec::Error> err =
+            dynsec::pg::in_subtransaction([] { add_int4_overflowing(); });
         if (!err)
             return "no error";
         return std::string("caught ") + err->sqlstate() + ": " + err->what();
     }
     if (mode == "live-objects")
         return std::to_string(live_trackers - 1); /* minus this call's own guard */
-    throw dynsec::Error(dynsec::sqlstate::invalid_parameter_value, "unknown selftest mode \"" + mode + "\"");
+    throw dynsec::Error(dynsec::sqlstate::invalid_parameter_value,
+                        "unknown selftest mode \"" + mode + "\"");
 }
 
 } // namespace

@@ -11,13 +11,13 @@ extern "C" {
 #include "utils/timestamp.h"
 }
 
-namespace dynsec::pg {
+namespace dynsec::pg
+{
 
 std::string text_arg(FunctionCallInfo fcinfo, int n)
 {
-    return call([fcinfo, n] {
-        return static_cast<const char *>(text_to_cstring(PG_GETARG_TEXT_PP(n)));
-    });
+    return call(
+        [fcinfo, n] { return static_cast<const char *>(text_to_cstring(PG_GETARG_TEXT_PP(n))); });
 }
 
 std::string interval_arg(FunctionCallInfo fcinfo, int n)

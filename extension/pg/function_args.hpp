@@ -8,7 +8,8 @@
 
 #include <string>
 
-namespace dynsec::pg {
+namespace dynsec::pg
+{
 
 /* Argument n as text (must not be NULL). */
 std::string text_arg(FunctionCallInfo fcinfo, int n);

@@ -30,7 +30,8 @@ extern "C" {
 using namespace dynsec;
 using namespace dynsec::pg;
 
-namespace {
+namespace
+{
 
 /* Zeroes the plaintext before its memory is released. */
 struct SecretString {
@@ -66,7 +67,8 @@ DYNSEC_FUNCTION(dynsec_issue)
         "       (SELECT string_agg(pg_catalog.quote_ident(m), ', ' ORDER BY o) "
         "          FROM unnest(r.member_of) WITH ORDINALITY u(m, o)), "
         "       coalesce(cardinality(r.creation_statements), 0) > 0, "
-        "       EXISTS (SELECT 1 FROM unnest(r.issuers) i JOIN pg_catalog.pg_roles g ON g.rolname = i "
+        "       EXISTS (SELECT 1 FROM unnest(r.issuers) i JOIN pg_catalog.pg_roles g ON g.rolname "
+        "= i "
         "               WHERE pg_catalog.pg_has_role($2::oid, g.oid, 'USAGE')), "
         "       r.default_ttl::text "
         "  FROM dynsec.roles r WHERE r.name = $1",
@@ -86,10 +88,11 @@ DYNSEC_FUNCTION(dynsec_issue)
     const bool is_issuer = role.text(0, 8) == "t";
 
     if (!caller.is_admin && !is_issuer)
-        throw Error(sqlstate::insufficient_privilege,
-                    fmt::format("permission denied to issue credential role \"{}\"", role_name),
-                    fmt::format("Role \"{}\" is not a member of any of its issuers.", caller.user_name),
-                    "An admin can add a role to dynsec.roles.issuers.");
+        throw Error(
+            sqlstate::insufficient_privilege,
+            fmt::format("permission denied to issue credential role \"{}\"", role_name),
+            fmt::format("Role \"{}\" is not a member of any of its issuers.", caller.user_name),
+            "An admin can add a role to dynsec.roles.issuers.");
     if (!enabled)
         throw Error(sqlstate::object_not_in_prerequisite_state,
                     fmt::format("credential role \"{}\" is disabled", role_name));
@@ -126,11 +129,12 @@ DYNSEC_FUNCTION(dynsec_issue)
     SqlResult times = spi.query(
         "WITH r AS (SELECT default_ttl, max_ttl FROM dynsec.roles WHERE name = $1), "
         "p AS (SELECT expires_at, max_expires_at FROM dynsec.lease WHERE lease_id = $3), "
-        "t AS (SELECT least(now() + coalesce($2::interval, r.default_ttl), (SELECT expires_at FROM p)) AS exp, "
+        "t AS (SELECT least(now() + coalesce($2::interval, r.default_ttl), (SELECT expires_at FROM "
+        "p)) AS exp, "
         "             least(now() + r.max_ttl, (SELECT max_expires_at FROM p)) AS cap FROM r) "
         "SELECT now(), t.exp, t.cap, "
         "       to_char((t.exp + make_interval(secs => $4::int)) AT TIME ZONE 'UTC', "
-        "               'YYYY-MM-DD HH24:MI:SS') || '+0000', "
+        "               'YYYY-MM-DD HH24:MI:SS.US') || '+0000', "
         "       extract(epoch FROM now())::bigint "
         "  FROM t",
         {role_name, ttl.empty() ? SqlValue() : SqlValue(ttl), parent,
@@ -173,8 +177,8 @@ DYNSEC_FUNCTION(dynsec_issue)
         for (const auto &row : stmts.rows)
             if (row[0])
                 spi.execute(render_statement_template(*row[0], values));
-        SqlResult check = spi.query(
-            "SELECT rolcanlogin FROM pg_catalog.pg_roles WHERE rolname = $1", {username});
+        SqlResult check =
+            spi.query("SELECT rolcanlogin FROM pg_catalog.pg_roles WHERE rolname = $1", {username});
         if (check.empty() || check.text(0, 0) != "t")
             throw Error(sqlstate::object_not_in_prerequisite_state,
                         fmt::format("creation_statements of credential role \"{}\" did not create "
@@ -187,13 +191,14 @@ DYNSEC_FUNCTION(dynsec_issue)
     }
 
     const std::string lease_id = make_lease_id(role_name);
-    spi.query("INSERT INTO dynsec.lease (lease_id, role, username, issued_by, issued_by_session, "
-              "client_addr, application_name, issued_at, expires_at, max_expires_at, parent_lease_id) "
-              "VALUES ($1, $2, $3, $4, $5, pg_catalog.inet_client_addr(), "
-              "pg_catalog.current_setting('application_name'), $6::timestamptz, $7::timestamptz, "
-              "$8::timestamptz, $9)",
-              {lease_id, role_name, username, caller.user_name, caller.session_name, issued_at,
-               expires_at, max_expires_at, parent});
+    spi.query(
+        "INSERT INTO dynsec.lease (lease_id, role, username, issued_by, issued_by_session, "
+        "client_addr, application_name, issued_at, expires_at, max_expires_at, parent_lease_id) "
+        "VALUES ($1, $2, $3, $4, $5, pg_catalog.inet_client_addr(), "
+        "pg_catalog.current_setting('application_name'), $6::timestamptz, $7::timestamptz, "
+        "$8::timestamptz, $9)",
+        {lease_id, role_name, username, caller.user_name, caller.session_name, issued_at,
+         expires_at, max_expires_at, parent});
     append_audit(spi, caller, {"issue", lease_id, role_name, username, {}});
     wake_reaper_at_commit();
 

@@ -19,14 +19,16 @@ PG_MODULE_MAGIC;
 void _PG_init(void);
 }
 
-namespace dynsec::pg {
+namespace dynsec::pg
+{
 
 int setting_scram_iterations = 1;
 int setting_valid_until_grace_s = 5;
 bool setting_terminate_sessions = true;
 int setting_terminate_timeout_ms = 5000;
 
-namespace {
+namespace
+{
 
 void define_settings()
 {

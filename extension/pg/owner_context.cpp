@@ -23,7 +23,8 @@ extern "C" {
 #include "utils/syscache.h"
 }
 
-namespace dynsec::pg {
+namespace dynsec::pg
+{
 
 Oid extension_owner()
 {
@@ -43,8 +44,8 @@ Oid extension_owner()
     });
     if (owner == InvalidOid)
         throw Error(sqlstate::object_not_in_prerequisite_state,
-                    "extension \"dynsec\" is not installed in this database",
-                    {}, "Run CREATE EXTENSION dynsec first.");
+                    "extension \"dynsec\" is not installed in this database", {},
+                    "Run CREATE EXTENSION dynsec first.");
     return owner;
 }
 
@@ -63,12 +64,13 @@ Caller current_caller()
 {
     Caller c;
     c.user_id = GetUserId();
-    c.user_name = call([] { return static_cast<const char *>(GetUserNameFromId(GetUserId(), false)); });
-    c.session_name =
-        call([] { return static_cast<const char *>(GetUserNameFromId(GetSessionUserId(), false)); });
+    c.user_name =
+        call([] { return static_cast<const char *>(GetUserNameFromId(GetUserId(), false)); });
+    c.session_name = call(
+        [] { return static_cast<const char *>(GetUserNameFromId(GetSessionUserId(), false)); });
     Oid uid = c.user_id;
-    c.is_admin = call([uid] { return superuser_arg(uid); }) ||
-                 has_privileges_of(uid, extension_owner());
+    c.is_admin =
+        call([uid] { return superuser_arg(uid); }) || has_privileges_of(uid, extension_owner());
     return c;
 }
 
@@ -79,9 +81,14 @@ AsExtensionOwner::AsExtensionOwner()
     SetUserIdAndSecContext(owner, saved_context_ | SECURITY_LOCAL_USERID_CHANGE);
     guc_level_ = NewGUCNestLevel();
     try {
+        /* Values cross SPI as text: make their format independent of the caller's settings. */
         call([] {
             (void)set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET,
                                     PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+            (void)set_config_option("DateStyle", "ISO, YMD", PGC_USERSET, PGC_S_SESSION,
+                                    GUC_ACTION_SAVE, true, 0, false);
+            (void)set_config_option("IntervalStyle", "postgres", PGC_USERSET, PGC_S_SESSION,
+                                    GUC_ACTION_SAVE, true, 0, false);
         });
     } catch (...) {
         SetUserIdAndSecContext(saved_user_, saved_context_);

@@ -5,7 +5,8 @@
  * Callers need no CREATEROLE: while an AsExtensionOwner is alive, dynsec's
  * SPI work runs as the owner of the dynsec extension, with search_path
  * pinned to "pg_catalog, pg_temp" so that no object of the caller's can be
- * picked up by name. The switch is undone when the scope ends (and by
+ * picked up by name, and DateStyle/IntervalStyle pinned so that values
+ * crossing SPI as text parse back exactly. The switch is undone when the scope ends (and by
  * PostgreSQL itself if the (sub)transaction aborts).
  */
 #pragma once
@@ -14,7 +15,8 @@
 
 #include <string>
 
-namespace dynsec::pg {
+namespace dynsec::pg
+{
 
 /* Who called, captured before any switch. */
 struct Caller {
@@ -29,7 +31,8 @@ Caller current_caller();
 bool has_privileges_of(Oid member, Oid role);
 bool role_exists(const std::string &name);
 
-class AsExtensionOwner {
+class AsExtensionOwner
+{
   public:
     AsExtensionOwner();
     ~AsExtensionOwner();

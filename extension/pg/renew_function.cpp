@@ -33,27 +33,30 @@ DYNSEC_FUNCTION(dynsec_renew)
 
     /* Without a lease id: the lease of the login this session runs as. */
     const char *columns = "l.lease_id, l.role, l.username, l.issued_by, l.state, "
-                          "l.expires_at <= now(), r.default_ttl::text, coalesce(cardinality(r.renew_statements), 0) > 0";
-    SqlResult r = lease_id.empty()
-                      ? spi.query(fmt::format("SELECT {} FROM dynsec.lease l JOIN dynsec.roles r "
-                                              "ON r.name = l.role WHERE l.username = $1 FOR UPDATE OF l",
-                                              columns),
-                                  {caller.session_name})
-                      : spi.query(fmt::format("SELECT {} FROM dynsec.lease l JOIN dynsec.roles r "
-                                              "ON r.name = l.role WHERE l.lease_id = $1 FOR UPDATE OF l",
-                                              columns),
-                                  {lease_id});
+                          "l.expires_at <= now(), r.default_ttl::text, "
+                          "coalesce(cardinality(r.renew_statements), 0) > 0";
+    SqlResult r =
+        lease_id.empty()
+            ? spi.query(fmt::format("SELECT {} FROM dynsec.lease l JOIN dynsec.roles r "
+                                    "ON r.name = l.role WHERE l.username = $1 FOR UPDATE OF l",
+                                    columns),
+                        {caller.session_name})
+            : spi.query(fmt::format("SELECT {} FROM dynsec.lease l JOIN dynsec.roles r "
+                                    "ON r.name = l.role WHERE l.lease_id = $1 FOR UPDATE OF l",
+                                    columns),
+                        {lease_id});
     if (r.empty() && lease_id.empty())
         throw Error(sqlstate::undefined_object, "the current session has no lease",
                     fmt::format("Session user \"{}\" is not a login issued by dynsec.",
                                 caller.session_name),
                     "Pass the lease id: dynsec.renew('<lease_id>').");
-    const bool may_act = !r.empty() && (caller.is_admin || r.text(0, 3) == caller.user_name ||
-                                        r.text(0, 2) == caller.user_name ||
-                                        r.text(0, 2) == caller.session_name);
+    const bool may_act =
+        !r.empty() && (caller.is_admin || r.text(0, 3) == caller.user_name ||
+                       r.text(0, 2) == caller.user_name || r.text(0, 2) == caller.session_name);
     if (!may_act)
-        throw Error(sqlstate::undefined_object, fmt::format("lease \"{}\" does not exist", lease_id),
-                    {}, "dynsec.leases lists the leases you may act on.");
+        throw Error(sqlstate::undefined_object,
+                    fmt::format("lease \"{}\" does not exist", lease_id), {},
+                    "dynsec.leases lists the leases you may act on.");
     lease_id = r.text(0, 0);
     const std::string role = r.text(0, 1), username = r.text(0, 2);
     if (r.text(0, 4) != "active" || r.text(0, 5) == "t")
@@ -65,8 +68,9 @@ DYNSEC_FUNCTION(dynsec_renew)
     SqlResult t = spi.query(
         "SELECT $2::interval > interval '0', least(now() + $2::interval, l.max_expires_at), "
         "       now() + $2::interval >= l.max_expires_at, "
-        "       to_char((least(now() + $2::interval, l.max_expires_at) + make_interval(secs => $3::int)) "
-        "               AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || '+0000' "
+        "       to_char((least(now() + $2::interval, l.max_expires_at) + make_interval(secs => "
+        "$3::int)) "
+        "               AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+0000' "
         "  FROM dynsec.lease l WHERE l.lease_id = $1",
         {lease_id, increment, std::to_string(setting_valid_until_grace_s)});
     if (t.text(0, 0) != "t")
@@ -96,7 +100,7 @@ DYNSEC_FUNCTION(dynsec_renew)
     wake_reaper_at_commit();
     if (capped)
         report(NOTICE, fmt::format("lease \"{}\" is at its maximum lifetime", lease_id),
-               fmt::format("It expires at {} and cannot be renewed further.", new_expiry),
+               "It expires at its max_expires_at and cannot be renewed further.",
                "Issue a new credential before then.");
 
     return call([&new_expiry] {

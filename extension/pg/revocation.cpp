@@ -21,9 +21,11 @@ extern "C" {
 #include "utils/builtins.h"
 }
 
-namespace dynsec::pg {
+namespace dynsec::pg
+{
 
-namespace {
+namespace
+{
 
 std::string owner_name()
 {
@@ -40,23 +42,25 @@ void terminate_sessions(SpiSession &spi, const std::string &role_oid)
 {
     if (!setting_terminate_sessions)
         return;
-    SqlResult sessions = spi.query("SELECT pid, backend_start FROM pg_catalog.pg_stat_activity "
-                                   "WHERE usesysid = $1::oid AND pid <> pg_catalog.pg_backend_pid()",
-                                   {role_oid});
+    SqlResult sessions =
+        spi.query("SELECT pid, backend_start FROM pg_catalog.pg_stat_activity "
+                  "WHERE usesysid = $1::oid AND pid <> pg_catalog.pg_backend_pid()",
+                  {role_oid});
     for (const auto &row : sessions.rows)
-        spi.query("SELECT pg_catalog.pg_terminate_backend(a.pid) FROM pg_catalog.pg_stat_activity a "
-                  "WHERE a.pid = $1::int AND a.backend_start = $2::timestamptz",
-                  {row[0], row[1]});
+        spi.query(
+            "SELECT pg_catalog.pg_terminate_backend(a.pid) FROM pg_catalog.pg_stat_activity a "
+            "WHERE a.pid = $1::int AND a.backend_start = $2::timestamptz",
+            {row[0], row[1]});
     if (sessions.empty())
         return;
     auto deadline =
         std::chrono::steady_clock::now() + std::chrono::milliseconds(setting_terminate_timeout_ms);
     for (;;) {
-        SqlResult left = spi.query(
-            "SELECT pg_catalog.pg_stat_clear_snapshot(), "
-            "(SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE usesysid = $1::oid "
-            " AND pid <> pg_catalog.pg_backend_pid())",
-            {role_oid});
+        SqlResult left =
+            spi.query("SELECT pg_catalog.pg_stat_clear_snapshot(), "
+                      "(SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE usesysid = $1::oid "
+                      " AND pid <> pg_catalog.pg_backend_pid())",
+                      {role_oid});
         long remaining = std::stol(left.text(0, 1));
         if (remaining == 0)
             return;
@@ -73,8 +77,8 @@ void terminate_sessions(SpiSession &spi, const std::string &role_oid)
 
 void drop_login(SpiSession &spi, const LeaseToRevoke &lease)
 {
-    SqlResult role = spi.query("SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $1",
-                               {lease.username});
+    SqlResult role =
+        spi.query("SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $1", {lease.username});
     if (!role.empty()) {
         terminate_sessions(spi, role.text(0, 0));
         SqlResult stmts = spi.query("SELECT s FROM dynsec.roles r, "
@@ -87,8 +91,9 @@ void drop_login(SpiSession &spi, const LeaseToRevoke &lease)
                 spi.execute(render_statement_template(*row[0], values));
         const std::string name = quote_ident(lease.username);
         if (role_exists(lease.username))
-            spi.execute(fmt::format("REASSIGN OWNED BY {0} TO {1}; DROP OWNED BY {0}; DROP ROLE {0}",
-                                    name, quote_ident(owner_name())));
+            spi.execute(
+                fmt::format("REASSIGN OWNED BY {0} TO {1}; DROP OWNED BY {0}; DROP ROLE {0}", name,
+                            quote_ident(owner_name())));
     }
     spi.query("DELETE FROM dynsec.lease WHERE lease_id = $1", {lease.lease_id});
 }
@@ -134,12 +139,13 @@ bool revoke_lease(SpiSession &spi, const Caller &caller, const LeaseToRevoke &le
               "WHERE lease_id = $1",
               {lease.lease_id, std::to_string(attempts), error, fmt::format("{:.3f}", delay)});
     append_audit(spi, caller, {"failure", lease.lease_id, lease.role, lease.username, error});
-    report(WARNING, fmt::format("could not revoke lease \"{}\" of role \"{}\"", lease.lease_id,
-                                lease.username),
-           error,
-           fmt::format("The login stays NOLOGIN; dynsec retries in {:.0f} s (attempt {}). "
-                       "Retry now with dynsec.revoke('{}').",
-                       delay, attempts + 1, lease.lease_id));
+    report(
+        WARNING,
+        fmt::format("could not revoke lease \"{}\" of role \"{}\"", lease.lease_id, lease.username),
+        error,
+        fmt::format("The login stays NOLOGIN; dynsec retries in {:.0f} s (attempt {}). "
+                    "Retry now with dynsec.revoke('{}').",
+                    delay, attempts + 1, lease.lease_id));
     return false;
 }
 

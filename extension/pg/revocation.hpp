@@ -16,7 +16,8 @@
 
 #include <string>
 
-namespace dynsec::pg {
+namespace dynsec::pg
+{
 
 struct LeaseToRevoke {
     std::string lease_id;

@@ -17,7 +17,8 @@ extern "C" {
 using namespace dynsec;
 using namespace dynsec::pg;
 
-namespace {
+namespace
+{
 
 /* Leases issued by a lease are revoked with it: a child never outlives its parent. */
 void expire_children(SpiSession &spi, const std::string &lease_id)
@@ -42,8 +43,9 @@ DYNSEC_FUNCTION(dynsec_revoke)
     /* Leases the caller may not see are reported exactly like missing ones. */
     if (r.empty() || !(caller.is_admin || r.text(0, 4) == caller.user_name ||
                        r.text(0, 5) == caller.user_name || r.text(0, 5) == caller.session_name))
-        throw Error(sqlstate::undefined_object, fmt::format("lease \"{}\" does not exist", lease_id),
-                    {}, "dynsec.leases lists the leases you may act on.");
+        throw Error(sqlstate::undefined_object,
+                    fmt::format("lease \"{}\" does not exist", lease_id), {},
+                    "dynsec.leases lists the leases you may act on.");
     expire_children(spi, lease_id);
     return BoolGetDatum(revoke_lease(spi, caller, lease_from_row(r, 0), "revoke"));
 }
@@ -82,13 +84,13 @@ DYNSEC_FUNCTION(dynsec_reap)
     SpiSession spi;
     AsExtensionOwner owner;
     /* SKIP LOCKED: concurrent reapers share the work instead of queueing on each other. */
-    SqlResult r = spi.query(
-        fmt::format("SELECT {} FROM dynsec.lease "
-                    "WHERE (state = 'active' AND expires_at <= now()) "
-                    "   OR (state = 'failed' AND next_attempt_at <= clock_timestamp()) "
-                    "ORDER BY expires_at LIMIT $1::int FOR UPDATE SKIP LOCKED",
-                    kLeaseToRevokeColumns),
-        {std::to_string(batch)});
+    SqlResult r =
+        spi.query(fmt::format("SELECT {} FROM dynsec.lease "
+                              "WHERE (state = 'active' AND expires_at <= now()) "
+                              "   OR (state = 'failed' AND next_attempt_at <= clock_timestamp()) "
+                              "ORDER BY expires_at LIMIT $1::int FOR UPDATE SKIP LOCKED",
+                              kLeaseToRevokeColumns),
+                  {std::to_string(batch)});
     int revoked = 0;
     for (std::size_t i = 0; i < r.rows.size(); ++i) {
         expire_children(spi, r.text(i, 0));

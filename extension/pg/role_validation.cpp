@@ -24,7 +24,8 @@ extern "C" {
 using namespace dynsec;
 using namespace dynsec::pg;
 
-namespace {
+namespace
+{
 
 struct RoleRow {
     HeapTuple tuple;
@@ -52,15 +53,16 @@ void check_positive_int(const RoleRow &row, const char *column)
                     fmt::format("The value given was {}.", *v), "Use NULL for no limit.");
 }
 
-void check_roles_exist(SpiSession &spi, const SqlValue &array, const char *column, const Caller &caller,
-                       bool need_admin_option)
+void check_roles_exist(SpiSession &spi, const SqlValue &array, const char *column,
+                       const Caller &caller, bool need_admin_option)
 {
     if (!array)
         return;
-    SqlResult missing = spi.query("SELECT m FROM unnest($1::name[]) m "
-                                  "WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = m) "
-                                  "LIMIT 1",
-                                  {array});
+    SqlResult missing =
+        spi.query("SELECT m FROM unnest($1::name[]) m "
+                  "WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = m) "
+                  "LIMIT 1",
+                  {array});
     if (!missing.empty())
         throw Error(sqlstate::undefined_object,
                     fmt::format("role \"{}\" in {} does not exist", missing.text(0, 0), column), {},
@@ -77,7 +79,8 @@ void check_roles_exist(SpiSession &spi, const SqlValue &array, const char *colum
                     "Only roles you hold WITH ADMIN OPTION can be listed in member_of.");
 }
 
-void check_statements(SpiSession &spi, const SqlValue &array, const char *column, const Caller &caller)
+void check_statements(SpiSession &spi, const SqlValue &array, const char *column,
+                      const Caller &caller)
 {
     if (!array)
         return;
@@ -90,7 +93,8 @@ void check_statements(SpiSession &spi, const SqlValue &array, const char *column
     bool names_login = false;
     for (const auto &row : stmts.rows) {
         if (!row[0])
-            throw Error(sqlstate::invalid_parameter_value, fmt::format("NULL statement in {}", column));
+            throw Error(sqlstate::invalid_parameter_value,
+                        fmt::format("NULL statement in {}", column));
         validate_statement_template(*row[0], column);
         names_login = names_login || row[0]->find("{{name}}") != std::string::npos ||
                       row[0]->find("{{username}}") != std::string::npos;
@@ -102,8 +106,7 @@ void check_statements(SpiSession &spi, const SqlValue &array, const char *column
                    "Grant the privileges once to a group role and list it in member_of instead.");
     }
     if (std::string(column) == "creation_statements" && !names_login && !stmts.empty())
-        throw Error(sqlstate::invalid_parameter_value,
-                    "creation_statements never mention {{name}}",
+        throw Error(sqlstate::invalid_parameter_value, "creation_statements never mention {{name}}",
                     "They must create the login role named {{name}}.");
 }
 
@@ -134,8 +137,8 @@ DYNSEC_FUNCTION(dynsec_validate_role)
                     fmt::format("The value given was \"{}\".", *row.get("max_ttl")));
     if (ttl.text(0, 2) != "t")
         throw Error(sqlstate::invalid_parameter_value, "max_ttl must not be less than default_ttl",
-                    fmt::format("default_ttl is \"{}\", max_ttl is \"{}\".", *row.get("default_ttl"),
-                                *row.get("max_ttl")));
+                    fmt::format("default_ttl is \"{}\", max_ttl is \"{}\".",
+                                *row.get("default_ttl"), *row.get("max_ttl")));
 
     UsernameTemplate::parse(*row.get("username_template"));
     validate_password_length(std::stoi(*row.get("password_length")));

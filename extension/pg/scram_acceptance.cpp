@@ -12,7 +12,8 @@ extern "C" {
 #include "libpq/crypt.h"
 }
 
-namespace dynsec::pg {
+namespace dynsec::pg
+{
 
 void check_postgres_accepts_verifier(const std::string &verifier)
 {

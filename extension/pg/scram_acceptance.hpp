@@ -6,7 +6,8 @@
 
 #include <string>
 
-namespace dynsec::pg {
+namespace dynsec::pg
+{
 
 /* Throws dynsec::Error (XX000) unless PostgreSQL parses verifier as a SCRAM-SHA-256 secret. */
 void check_postgres_accepts_verifier(const std::string &verifier);

@@ -4,7 +4,8 @@
  */
 #pragma once
 
-namespace dynsec::pg {
+namespace dynsec::pg
+{
 
 extern int setting_scram_iterations;
 extern int setting_valid_until_grace_s;

@@ -14,7 +14,8 @@ extern "C" {
 #include "utils/builtins.h"
 }
 
-namespace dynsec::pg {
+namespace dynsec::pg
+{
 
 const std::string &SqlResult::text(std::size_t row, std::size_t col) const
 {
@@ -79,7 +80,8 @@ SqlResult SpiSession::query(const std::string &sql, const std::vector<SqlValue> 
         std::vector<SqlValue> row;
         row.reserve(static_cast<std::size_t>(ncols));
         for (int c = 1; c <= ncols; ++c) {
-            char *v = call([table, r, c] { return SPI_getvalue(table->vals[r], table->tupdesc, c); });
+            char *v =
+                call([table, r, c] { return SPI_getvalue(table->vals[r], table->tupdesc, c); });
             row.push_back(v ? SqlValue(v) : std::nullopt);
         }
         result.rows.push_back(std::move(row));

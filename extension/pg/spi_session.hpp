@@ -12,7 +12,8 @@
 #include <string>
 #include <vector>
 
-namespace dynsec::pg {
+namespace dynsec::pg
+{
 
 using SqlValue = std::optional<std::string>;
 
@@ -26,7 +27,8 @@ struct SqlResult {
     const std::string &text(std::size_t row, std::size_t col) const;
 };
 
-class SpiSession {
+class SpiSession
+{
   public:
     SpiSession();
     ~SpiSession();
@@ -34,7 +36,8 @@ class SpiSession {
     SpiSession &operator=(const SpiSession &) = delete;
 
     SqlResult query(const std::string &sql, const std::vector<SqlValue> &params = {});
-    /* For utility statements and Vault templates: runs sql as written, possibly several statements. */
+    /* For utility statements and Vault templates: runs sql as written, possibly several statements.
+     */
     void execute(const std::string &sql);
 
   private:

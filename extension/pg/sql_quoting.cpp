@@ -10,7 +10,8 @@ extern "C" {
 #include "utils/builtins.h"
 }
 
-namespace dynsec::pg {
+namespace dynsec::pg
+{
 
 std::string quote_ident(const std::string &identifier)
 {

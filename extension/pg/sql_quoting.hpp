@@ -7,7 +7,8 @@
 
 #include <string>
 
-namespace dynsec::pg {
+namespace dynsec::pg
+{
 
 std::string quote_ident(const std::string &identifier);
 std::string quote_literal(const std::string &literal);

@@ -9,7 +9,8 @@ extern "C" {
 #include "utils/resowner.h"
 }
 
-namespace dynsec::pg {
+namespace dynsec::pg
+{
 
 SubtransactionState begin_subtransaction()
 {

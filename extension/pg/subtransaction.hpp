@@ -18,7 +18,8 @@ extern "C" {
 #include "utils/resowner.h"
 }
 
-namespace dynsec::pg {
+namespace dynsec::pg
+{
 
 struct SubtransactionState {
     MemoryContext context;

@@ -11,7 +11,8 @@ extern "C" {
 #include "commands/async.h"
 }
 
-namespace dynsec::pg {
+namespace dynsec::pg
+{
 
 void wake_reaper_at_commit()
 {

@@ -6,7 +6,8 @@
  */
 #pragma once
 
-namespace dynsec::pg {
+namespace dynsec::pg
+{
 
 void wake_reaper_at_commit();
 

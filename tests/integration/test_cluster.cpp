@@ -10,9 +10,11 @@
 #include <thread>
 #include <unistd.h>
 
-namespace dynsec::test {
+namespace dynsec::test
+{
 
-namespace {
+namespace
+{
 
 std::string pgcluster()
 {
@@ -39,9 +41,18 @@ const std::string &QueryResult::value(std::size_t row, std::size_t col) const
 }
 
 Connection::Connection(const std::string &conninfo) : conn_(PQconnectdb(conninfo.c_str())) {}
-Connection::~Connection() { PQfinish(conn_); }
-bool Connection::ok() const { return PQstatus(conn_) == CONNECTION_OK; }
-std::string Connection::error() const { return PQerrorMessage(conn_); }
+Connection::~Connection()
+{
+    PQfinish(conn_);
+}
+bool Connection::ok() const
+{
+    return PQstatus(conn_) == CONNECTION_OK;
+}
+std::string Connection::error() const
+{
+    return PQerrorMessage(conn_);
+}
 
 QueryResult Connection::exec(const std::string &sql, const std::vector<std::string> &params)
 {
@@ -61,8 +72,9 @@ QueryResult Connection::exec(const std::string &sql, const std::vector<std::stri
     for (int i = 0; i < PQntuples(res); ++i) {
         std::vector<std::optional<std::string>> row;
         for (int j = 0; j < PQnfields(res); ++j)
-            row.push_back(PQgetisnull(res, i, j) ? std::nullopt
-                                                 : std::optional<std::string>(PQgetvalue(res, i, j)));
+            row.push_back(PQgetisnull(res, i, j)
+                              ? std::nullopt
+                              : std::optional<std::string>(PQgetvalue(res, i, j)));
         r.rows.push_back(std::move(row));
     }
     PQclear(res);
@@ -135,7 +147,10 @@ Cluster::Cluster(const std::vector<std::string> &options)
             port_ = std::stoi(line.substr(15));
 }
 
-Cluster::~Cluster() { stop(); }
+Cluster::~Cluster()
+{
+    stop();
+}
 
 void Cluster::stop()
 {
@@ -153,8 +168,8 @@ void Cluster::restart()
 
 std::string Cluster::admin_conninfo(const std::string &db) const
 {
-    return "host=" + socket_dir() + " port=" + std::to_string(port_) + " user=postgres dbname=" +
-           db + " connect_timeout=10";
+    return "host=" + socket_dir() + " port=" + std::to_string(port_) +
+           " user=postgres dbname=" + db + " connect_timeout=10";
 }
 
 std::string Cluster::tcp_conninfo(const std::string &user, const std::string &password,
@@ -172,10 +187,12 @@ std::string Cluster::log() const
     return ss.str();
 }
 
-namespace {
+namespace
+{
 std::unique_ptr<Cluster> g_shared;
 
-class SharedClusterEnvironment : public ::testing::Environment {
+class SharedClusterEnvironment : public ::testing::Environment
+{
   public:
     void TearDown() override { g_shared.reset(); }
 };

@@ -12,7 +12,8 @@
 #include <string>
 #include <vector>
 
-namespace dynsec::test {
+namespace dynsec::test
+{
 
 struct QueryResult {
     bool ok = false;
@@ -23,7 +24,8 @@ struct QueryResult {
     const std::string &value(std::size_t row = 0, std::size_t col = 0) const;
 };
 
-class Connection {
+class Connection
+{
   public:
     explicit Connection(const std::string &conninfo);
     ~Connection();
@@ -42,7 +44,8 @@ class Connection {
     PGconn *conn_;
 };
 
-class Cluster {
+class Cluster
+{
   public:
     // Starts a cluster; options go to `pgcluster start` (e.g. "--no-preload").
     explicit Cluster(const std::vector<std::string> &options = {});

@@ -48,7 +48,8 @@ TEST(LeaseId, FormatAndRoleNames)
     EXPECT_EQ(id.size(), 9 + kLeaseRandomLength);
     EXPECT_NE(make_lease_id("r"), make_lease_id("r"));
     EXPECT_NO_THROW(validate_credential_role_name("Read_only.v2-x"));
-    for (std::string bad : std::initializer_list<std::string>{"", "a/b", "a b", "a'b", std::string(64, 'a'), "é"})
+    for (std::string bad :
+         std::initializer_list<std::string>{"", "a/b", "a b", "a'b", std::string(64, 'a'), "é"})
         EXPECT_THROW(validate_credential_role_name(bad), Error) << bad;
 }
 

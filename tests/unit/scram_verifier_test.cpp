@@ -8,7 +8,8 @@
 
 using namespace dynsec;
 
-namespace {
+namespace
+{
 
 struct Parsed {
     int iterations;
@@ -65,10 +66,9 @@ TEST(ScramVerifier, MatchesVerifierProducedByPostgres)
 {
     // SET password_encryption = 'scram-sha-256'; CREATE ROLE r PASSWORD 'dynsec-test-password';
     // then pg_authid.rolpassword, as stored by PostgreSQL 15.
-    const std::string from_postgres =
-        "SCRAM-SHA-256$4096:es1nepB1Rt7nF7C0bTbnow==$"
-        "A07DLbQG3DVSB28agOio848ZE/mnkDs7zHx+pFHmyok=:"
-        "JfiAtHlhXaCFzFYMVkYvF0yO1AGf7+BgoSDyi2LSznA=";
+    const std::string from_postgres = "SCRAM-SHA-256$4096:es1nepB1Rt7nF7C0bTbnow==$"
+                                      "A07DLbQG3DVSB28agOio848ZE/mnkDs7zHx+pFHmyok=:"
+                                      "JfiAtHlhXaCFzFYMVkYvF0yO1AGf7+BgoSDyi2LSznA=";
     Parsed p = parse(from_postgres);
     EXPECT_EQ(scram_sha256_verifier("dynsec-test-password", p.iterations, base64_decode(p.salt)),
               from_postgres);
@@ -97,7 +97,8 @@ TEST(ScramVerifier, RejectsIterationCountsOutOfRange)
 
 TEST(ScramVerifier, Base64RoundTripAndMalformedInput)
 {
-    for (std::string s : std::initializer_list<std::string>{"", "a", "ab", "abc", "abcd", std::string("\0\xff\x10", 3)})
+    for (std::string s : std::initializer_list<std::string>{"", "a", "ab", "abc", "abcd",
+                                                            std::string("\0\xff\x10", 3)})
         EXPECT_EQ(base64_decode(base64_encode(s)), s);
     EXPECT_THROW(base64_decode("abc"), Error);
     EXPECT_THROW(base64_decode("a*c="), Error);

@@ -9,11 +9,12 @@ using namespace dynsec;
 TEST(StatementTemplate, RendersVaultVariables)
 {
     StatementValues v{"v-app-ro-abc", "SCRAM-SHA-256$1:c2FsdA==$a:b", "2026-11-23 10:00:00+0000"};
-    EXPECT_EQ(render_statement_template("CREATE ROLE \"{{name}}\" WITH LOGIN PASSWORD '{{password}}' "
-                                        "VALID UNTIL '{{expiration}}';",
-                                        v),
-              "CREATE ROLE \"v-app-ro-abc\" WITH LOGIN PASSWORD 'SCRAM-SHA-256$1:c2FsdA==$a:b' "
-              "VALID UNTIL '2026-11-23 10:00:00+0000';");
+    EXPECT_EQ(
+        render_statement_template("CREATE ROLE \"{{name}}\" WITH LOGIN PASSWORD '{{password}}' "
+                                  "VALID UNTIL '{{expiration}}';",
+                                  v),
+        "CREATE ROLE \"v-app-ro-abc\" WITH LOGIN PASSWORD 'SCRAM-SHA-256$1:c2FsdA==$a:b' "
+        "VALID UNTIL '2026-11-23 10:00:00+0000';");
     EXPECT_EQ(render_statement_template("GRANT r TO \"{{ username }}\"", v),
               "GRANT r TO \"v-app-ro-abc\"");
     // $$ bodies and semicolons pass through untouched.

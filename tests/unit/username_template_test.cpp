@@ -10,7 +10,8 @@
 
 using namespace dynsec;
 
-namespace {
+namespace
+{
 void expect_invalid(const std::string &t, const std::string &detail_part)
 {
     try {
