@@ -19,7 +19,7 @@ PG_CONFIG ?= pg_config
 
 # Our C++ is held to -Wall -Wextra -Werror; PostgreSQL's headers are system
 # headers for this purpose (-isystem), so their warnings are not ours.
-DYNSEC_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -I$(srcdir)/extension
+DYNSEC_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -I$(srcdir)/extension -I$(srcdir)
 PG_CXXFLAGS = $(DYNSEC_CXXFLAGS) -DDYNSEC_VERSION='"$(DYNSEC_VERSION)"'
 PG_CPPFLAGS = -isystem $(shell $(PG_CONFIG) --includedir-server)
 # The module is linked by the C compiler, so the C++ runtime is named explicitly.

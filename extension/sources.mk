@@ -34,3 +34,11 @@ DYNSEC_PG_SOURCES = \
 	extension/pg/sql_quoting.cpp \
 	extension/pg/subtransaction.cpp \
 	extension/pg/wakeup.cpp
+
+# The in-server reaper (launcher, per-database reapers), part of dynsec.so.
+DYNSEC_REAPER_SOURCES = \
+	reaper/database_lifecycle_hook.cpp \
+	reaper/database_reaper.cpp \
+	reaper/launcher.cpp \
+	reaper/reaper_registry.cpp \
+	reaper/reaper_settings.cpp

@@ -8,6 +8,10 @@
  */
 #include "pg/boundary.hpp"
 #include "pg/settings.hpp"
+#include "reaper/database_lifecycle_hook.hpp"
+#include "reaper/launcher.hpp"
+#include "reaper/reaper_registry.hpp"
+#include "reaper/reaper_settings.hpp"
 
 extern "C" {
 #include "utils/builtins.h"
@@ -51,7 +55,6 @@ void define_settings()
                             "A lease whose sessions outlive it is marked failed and retried.",
                             &setting_terminate_timeout_ms, 5000, 10, 600000, PGC_SUSET, GUC_UNIT_MS,
                             nullptr, nullptr, nullptr);
-    MarkGUCPrefixReserved("dynsec");
 }
 
 } // namespace
@@ -59,7 +62,16 @@ void define_settings()
 
 void _PG_init(void)
 {
-    dynsec::pg::entry([] { dynsec::pg::define_settings(); });
+    dynsec::pg::entry([] {
+        dynsec::pg::define_settings();
+        dynsec::reaper::define_reaper_settings();
+        if (process_shared_preload_libraries_in_progress) {
+            dynsec::reaper::install_registry_hooks();
+            dynsec::reaper::install_database_lifecycle_hook();
+            dynsec::reaper::register_launcher();
+        }
+        MarkGUCPrefixReserved("dynsec");
+    });
 }
 
 DYNSEC_FUNCTION(dynsec_version)
