@@ -40,7 +40,11 @@ const std::string &QueryResult::value(std::size_t row, std::size_t col) const
     return *rows[row][col];
 }
 
-Connection::Connection(const std::string &conninfo) : conn_(PQconnectdb(conninfo.c_str())) {}
+Connection::Connection(const std::string &conninfo) : conn_(PQconnectdb(conninfo.c_str()))
+{
+    // Keep NOTICEs out of the test output; tests that care read them from the server log.
+    PQsetNoticeProcessor(conn_, [](void *, const char *) {}, nullptr);
+}
 Connection::~Connection()
 {
     PQfinish(conn_);
