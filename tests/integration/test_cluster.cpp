@@ -43,7 +43,8 @@ const std::string &QueryResult::value(std::size_t row, std::size_t col) const
 Connection::Connection(const std::string &conninfo) : conn_(PQconnectdb(conninfo.c_str()))
 {
     // Keep NOTICEs out of the test output; tests that care read them from the server log.
-    PQsetNoticeProcessor(conn_, [](void *, const char *) {}, nullptr);
+    PQsetNoticeProcessor(
+        conn_, [](void *, const char *) {}, nullptr);
 }
 Connection::~Connection()
 {
@@ -144,11 +145,37 @@ Cluster::Cluster(const std::vector<std::string> &options)
     if (run_command(cmd, &out) != 0)
         throw std::runtime_error("pgcluster start failed: " + out);
     dir_ = tmpl;
+    read_port();
+}
+
+Cluster::Cluster(Adopt, std::string dir) : dir_(std::move(dir))
+{
+    read_port();
+}
+
+void Cluster::read_port()
+{
     std::ifstream env(dir_ + "/env");
     std::string line;
     while (std::getline(env, line))
         if (line.rfind("export PGPORT='", 0) == 0)
             port_ = std::stoi(line.substr(15));
+}
+
+std::unique_ptr<Cluster> Cluster::make_standby() const
+{
+    std::string dir = dir_ + "-standby";
+    std::string out;
+    if (run_command(pgcluster() + " standby " + dir_ + " " + dir, &out) != 0)
+        throw std::runtime_error("pgcluster standby failed: " + out);
+    return std::unique_ptr<Cluster>(new Cluster(Adopt{}, dir));
+}
+
+void Cluster::promote()
+{
+    std::string out;
+    if (run_command(pgcluster() + " promote " + dir_, &out) != 0)
+        throw std::runtime_error("pgcluster promote failed: " + out);
 }
 
 Cluster::~Cluster()

@@ -64,9 +64,16 @@ class Cluster
                              const std::string &host = "127.0.0.1") const;
     void restart();
     void stop();
+    // A streaming standby of this cluster (pg_basebackup), started.
+    std::unique_ptr<Cluster> make_standby() const;
+    void promote();
     std::string log() const;
 
   private:
+    struct Adopt {
+    };
+    Cluster(Adopt, std::string dir);
+    void read_port();
     std::string dir_;
     int port_ = 0;
 };
