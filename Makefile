@@ -6,7 +6,8 @@
 include extension/sources.mk
 
 MODULE_big = dynsec
-OBJS = $(DYNSEC_CORE_SOURCES:.cpp=.o) $(DYNSEC_PG_SOURCES:.cpp=.o) $(DYNSEC_REAPER_SOURCES:.cpp=.o)
+OBJS = $(DYNSEC_CORE_SOURCES:.cpp=.o) $(DYNSEC_PG_SOURCES:.cpp=.o) $(DYNSEC_GUARD_SOURCES:.cpp=.o) \
+	$(DYNSEC_REAPER_SOURCES:.cpp=.o)
 DATA = extension/dynsec.control extension/dynsec--0.1.0.sql
 MODULEDIR = extension
 PGFILEDESC = "dynsec - dynamic database credentials"
@@ -19,7 +20,10 @@ PG_CONFIG ?= pg_config
 
 # Our C++ is held to -Wall -Wextra -Werror; PostgreSQL's headers are system
 # headers for this purpose (-isystem), so their warnings are not ours.
-DYNSEC_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -I$(srcdir)/extension -I$(srcdir)
+# -MMD -MP: PGXS does not track header dependencies unless PostgreSQL itself
+# was configured with --enable-depend; a stale object after a header change
+# would silently disagree about class layouts.
+DYNSEC_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -MMD -MP -I$(srcdir)/extension -I$(srcdir)
 PG_CXXFLAGS = $(DYNSEC_CXXFLAGS) -DDYNSEC_VERSION='"$(DYNSEC_VERSION)"'
 PG_CPPFLAGS = -isystem $(shell $(PG_CONFIG) --includedir-server)
 # The module is linked by the C compiler, so the C++ runtime is named explicitly.
@@ -37,6 +41,9 @@ include $(PGXS)
 # so an #include of a PostgreSQL header there fails to build.
 DYNSEC_CORE_OBJS = $(DYNSEC_CORE_SOURCES:.cpp=.o)
 $(DYNSEC_CORE_OBJS): override CPPFLAGS := -D_GNU_SOURCE
+
+-include $(OBJS:.o=.d)
+EXTRA_CLEAN = $(OBJS:.o=.d)
 
 # dynsec-reaper and the GoogleTest suites are CMake's job.
 CMAKE_BUILD_DIR ?= build

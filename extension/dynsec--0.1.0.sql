@@ -216,3 +216,19 @@ CREATE FUNCTION dynsec._split_vault_statements(text) RETURNS text[]
 
 GRANT USAGE ON SCHEMA dynsec TO PUBLIC;
 GRANT SELECT ON dynsec.leases TO PUBLIC;
+
+CREATE FUNCTION dynsec._guard_sync() RETURNS bigint
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'dynsec_guard_sync';
+REVOKE ALL ON FUNCTION dynsec._guard_sync() FROM PUBLIC;
+CREATE FUNCTION dynsec.guards_active() RETURNS boolean
+    LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'dynsec_guards_active';
+COMMENT ON FUNCTION dynsec.guards_active() IS 'whether the login guard and tamper guard are active (dynsec in shared_preload_libraries)';
+
+DO $$
+BEGIN
+    IF NOT dynsec.guards_active() THEN
+        RAISE NOTICE 'dynsec is not in shared_preload_libraries: the login guard, tamper-proof managed roles and the in-server reaper are off'
+            USING HINT = 'Add dynsec to shared_preload_libraries and restart, or run dynsec-reaper; VALID UNTIL still blocks expired password logins.';
+    END IF;
+END
+$$;

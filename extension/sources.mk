@@ -15,6 +15,13 @@ DYNSEC_CORE_SOURCES = \
 	extension/core/username_template.cpp \
 	extension/core/vault_duration.cpp
 
+# Guards (login hook, tamper-proof managed roles), part of dynsec.so.
+DYNSEC_GUARD_SOURCES = \
+	extension/guard/guard_settings.cpp \
+	extension/guard/login_guard.cpp \
+	extension/guard/managed_roles.cpp \
+	extension/guard/tamper_guard.cpp
+
 # PostgreSQL-facing code of dynsec.so.
 DYNSEC_PG_SOURCES = \
 	extension/pg/audit_log.cpp \

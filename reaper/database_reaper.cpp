@@ -88,6 +88,23 @@ long reap_round(Oid dboid, bool *more)
     return wait_ms;
 }
 
+/* After a restart the login guard's table is empty: refill it from dynsec.lease. */
+void sync_login_guard()
+{
+    SetCurrentStatementStartTimestamp();
+    StartTransactionCommand();
+    PushActiveSnapshot(GetTransactionSnapshot());
+    if (OidIsValid(get_extension_oid("dynsec", true))) {
+        if (SPI_connect() != SPI_OK_CONNECT)
+            elog(ERROR, "SPI_connect failed");
+        if (SPI_execute("SELECT dynsec._guard_sync()", false, 1) != SPI_OK_SELECT)
+            elog(ERROR, "dynsec._guard_sync() failed");
+        SPI_finish();
+    }
+    PopActiveSnapshot();
+    CommitTransactionCommand();
+}
+
 } // namespace
 
 void dynsec_reaper_main(Datum main_arg)
@@ -103,6 +120,7 @@ void dynsec_reaper_main(Datum main_arg)
     BackgroundWorkerInitializeConnectionByOid(dboid, InvalidOid, 0);
     attach_reaper(dboid);
     pgstat_report_appname("dynsec reaper");
+    sync_login_guard();
 
     for (;;) {
         CHECK_FOR_INTERRUPTS();

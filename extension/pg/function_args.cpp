@@ -30,4 +30,14 @@ std::string interval_arg(FunctionCallInfo fcinfo, int n)
     });
 }
 
+TimestampTz timestamptz_from_text(const std::string &text)
+{
+    const char *s = text.c_str();
+    return call([s] {
+        return DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in, CStringGetDatum(s),
+                                                       ObjectIdGetDatum(InvalidOid),
+                                                       Int32GetDatum(-1)));
+    });
+}
+
 } // namespace dynsec::pg

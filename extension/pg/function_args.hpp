@@ -6,6 +6,10 @@
 
 #include "pg/postgres_headers.hpp"
 
+extern "C" {
+#include "datatype/timestamp.h"
+}
+
 #include <string>
 
 namespace dynsec::pg
@@ -15,5 +19,7 @@ namespace dynsec::pg
 std::string text_arg(FunctionCallInfo fcinfo, int n);
 /* Argument n as interval text, or "" when NULL. */
 std::string interval_arg(FunctionCallInfo fcinfo, int n);
+/* A timestamptz as dynsec's queries print it (DateStyle ISO). */
+TimestampTz timestamptz_from_text(const std::string &text);
 
 } // namespace dynsec::pg

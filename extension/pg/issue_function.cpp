@@ -3,6 +3,7 @@
  *     dynsec.issue(role, ttl): authorize, generate, create the login, record
  *     the lease and the audit row, all in the caller's transaction.
  */
+#include "guard/managed_roles.hpp"
 #include "pg/audit_log.hpp"
 #include "pg/boundary.hpp"
 #include "pg/function_args.hpp"
@@ -189,6 +190,11 @@ DYNSEC_FUNCTION(dynsec_issue)
             spi.execute(fmt::format("ALTER ROLE {} CONNECTION LIMIT {}", quote_ident(username),
                                     std::stoi(*connection_limit)));
     }
+
+    const std::string role_oid =
+        spi.query("SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $1", {username}).text(0, 0);
+    guard::set_managed_at_commit(static_cast<Oid>(std::stoul(role_oid)),
+                                 timestamptz_from_text(expires_at));
 
     const std::string lease_id = make_lease_id(role_name);
     spi.query(

@@ -3,7 +3,9 @@
  *     Small SQL-callable helpers: is_admin(), parse_vault_duration(),
  *     _split_vault_statements().
  */
+#include "guard/managed_roles.hpp"
 #include "pg/boundary.hpp"
+#include "pg/spi_session.hpp"
 #include "pg/function_args.hpp"
 #include "pg/owner_context.hpp"
 
@@ -21,6 +23,22 @@ extern "C" {
 
 using namespace dynsec;
 using namespace dynsec::pg;
+
+/* Refills the login guard's table from this database's leases (reapers, after a restart). */
+DYNSEC_FUNCTION(dynsec_guard_sync)
+{
+    (void)fcinfo;
+    if (!guard::managed_roles_available())
+        return Int64GetDatum(0);
+    SpiSession spi;
+    AsExtensionOwner owner;
+    SqlResult r = spi.query("SELECT r.oid, l.expires_at FROM dynsec.lease l "
+                            "JOIN pg_catalog.pg_roles r ON r.rolname = l.username");
+    for (std::size_t i = 0; i < r.rows.size(); ++i)
+        guard::set_managed_now(static_cast<Oid>(std::stoul(r.text(i, 0))),
+                               timestamptz_from_text(r.text(i, 1)));
+    return Int64GetDatum(static_cast<int64>(r.rows.size()));
+}
 
 DYNSEC_FUNCTION(dynsec_is_admin)
 {

@@ -8,6 +8,10 @@
  */
 #include "pg/boundary.hpp"
 #include "pg/settings.hpp"
+#include "guard/guard_settings.hpp"
+#include "guard/login_guard.hpp"
+#include "guard/managed_roles.hpp"
+#include "guard/tamper_guard.hpp"
 #include "reaper/database_lifecycle_hook.hpp"
 #include "reaper/launcher.hpp"
 #include "reaper/reaper_registry.hpp"
@@ -65,13 +69,24 @@ void _PG_init(void)
     dynsec::pg::entry([] {
         dynsec::pg::define_settings();
         dynsec::reaper::define_reaper_settings();
+        dynsec::guard::define_guard_settings();
         if (process_shared_preload_libraries_in_progress) {
+            dynsec::guard::install_managed_roles_hooks();
+            dynsec::guard::install_tamper_guard();
+            dynsec::guard::install_login_guard();
             dynsec::reaper::install_registry_hooks();
             dynsec::reaper::install_database_lifecycle_hook();
             dynsec::reaper::register_launcher();
         }
         MarkGUCPrefixReserved("dynsec");
     });
+}
+
+/* Whether the login guard and tamper guard are active (library preloaded). */
+DYNSEC_FUNCTION(dynsec_guards_active)
+{
+    (void)fcinfo;
+    return BoolGetDatum(dynsec::guard::managed_roles_available());
 }
 
 DYNSEC_FUNCTION(dynsec_version)

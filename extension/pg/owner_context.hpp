@@ -13,6 +13,8 @@
 
 #include "pg/postgres_headers.hpp"
 
+#include "guard/tamper_guard.hpp"
+
 #include <string>
 
 namespace dynsec::pg
@@ -40,6 +42,7 @@ class AsExtensionOwner
     AsExtensionOwner &operator=(const AsExtensionOwner &) = delete;
 
   private:
+    guard::OwnChangesScope own_changes_; /* the tamper guard lets dynsec's own DDL through */
     Oid saved_user_;
     int saved_context_;
     int guc_level_;

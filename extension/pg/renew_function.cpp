@@ -2,6 +2,7 @@
  * renew_function.cpp
  *     dynsec.renew(lease_id, increment): move a lease's expiry, never past its cap.
  */
+#include "guard/managed_roles.hpp"
 #include "pg/audit_log.hpp"
 #include "pg/boundary.hpp"
 #include "pg/function_args.hpp"
@@ -95,6 +96,10 @@ DYNSEC_FUNCTION(dynsec_renew)
     spi.query("UPDATE dynsec.lease SET expires_at = $2::timestamptz, renew_count = renew_count + 1 "
               "WHERE lease_id = $1",
               {lease_id, new_expiry});
+    SqlResult oid = spi.query("SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $1", {username});
+    if (!oid.empty())
+        guard::set_managed_at_commit(static_cast<Oid>(std::stoul(oid.text(0, 0))),
+                                     timestamptz_from_text(new_expiry));
     append_audit(spi, caller,
                  {"renew", lease_id, role, username, capped ? "capped at max_expires_at" : ""});
     wake_reaper_at_commit();

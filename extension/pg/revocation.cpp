@@ -4,6 +4,7 @@
  */
 #include "pg/revocation.hpp"
 
+#include "guard/managed_roles.hpp"
 #include "pg/audit_log.hpp"
 #include "pg/boundary.hpp"
 #include "pg/settings.hpp"
@@ -117,6 +118,7 @@ bool revoke_lease(SpiSession &spi, const Caller &caller, const LeaseToRevoke &le
                   const char *event)
 {
     std::string error;
+    SqlResult oid = spi.query("SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $1", {lease.username});
     std::optional<Error> outer = in_subtransaction([&] {
         if (role_exists(lease.username))
             spi.execute(fmt::format("ALTER ROLE {} NOLOGIN", quote_ident(lease.username)));
@@ -129,8 +131,11 @@ bool revoke_lease(SpiSession &spi, const Caller &caller, const LeaseToRevoke &le
     });
     if (outer)
         error = describe(*outer);
-    if (error.empty())
+    if (error.empty()) {
+        if (!oid.empty())
+            guard::unset_managed_at_commit(static_cast<Oid>(std::stoul(oid.text(0, 0))));
         return true;
+    }
 
     const int attempts = lease.attempts + 1;
     const double delay = retry_delay_seconds(attempts, random_unit());
