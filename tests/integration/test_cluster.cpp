@@ -64,8 +64,11 @@ QueryResult Connection::exec(const std::string &sql, const std::vector<std::stri
     std::vector<const char *> values;
     for (const auto &p : params)
         values.push_back(p.c_str());
-    PGresult *res = PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
-                                 values.data(), nullptr, nullptr, 0);
+    // Without parameters use the simple protocol, which allows several statements.
+    PGresult *res = params.empty()
+                        ? PQexec(conn_, sql.c_str())
+                        : PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                                       values.data(), nullptr, nullptr, 0);
     QueryResult r;
     ExecStatusType st = PQresultStatus(res);
     r.ok = st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK;
