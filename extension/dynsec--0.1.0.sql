@@ -51,8 +51,9 @@ CREATE TABLE dynsec.lease (
                       CHECK (state IN ('active', 'revoking', 'failed')),
     attempts          int NOT NULL DEFAULT 0,
     last_error        text,
-    next_attempt_at   timestamptz,
-    parent_lease_id   text
+    next_attempt_at   timestamptz,    parent_lease_id   text,
+    bind_to           text,  -- 'local' (Unix socket only), a cidr, or NULL
+    max_logins        int
 );
 CREATE INDEX lease_expires_at_idx ON dynsec.lease (expires_at) WHERE state = 'active';
 CREATE INDEX lease_retry_idx ON dynsec.lease (next_attempt_at) WHERE state = 'failed';
@@ -87,19 +88,26 @@ CREATE FUNCTION dynsec.is_admin() RETURNS boolean
     LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'dynsec_is_admin';
 COMMENT ON FUNCTION dynsec.is_admin() IS 'whether current_user is a superuser or has the privileges of the extension owner';
 
+CREATE FUNCTION dynsec._login_stats(roleid oid, OUT logins bigint, OUT refusals bigint)
+    RETURNS record LANGUAGE c VOLATILE STRICT AS 'MODULE_PATHNAME', 'dynsec_login_stats';
+
 CREATE VIEW dynsec.leases WITH (security_barrier) AS
 SELECT l.lease_id, l.role, l.username, l.issued_by, l.client_addr, l.application_name,
        l.issued_at, l.expires_at, l.max_expires_at, l.renew_count, l.state, l.attempts,
-       l.last_error, l.next_attempt_at, l.parent_lease_id
+       l.last_error, l.next_attempt_at, l.parent_lease_id, l.bind_to, l.max_logins,
+       s.logins, s.refusals
   FROM dynsec.lease l
+  LEFT JOIN pg_catalog.pg_roles r ON r.rolname = l.username
+  LEFT JOIN LATERAL dynsec._login_stats(r.oid) s ON true
  WHERE l.issued_by = current_user OR l.username = session_user OR dynsec.is_admin();
 COMMENT ON VIEW dynsec.leases IS 'leases visible to the caller: those it issued, its own, or all for admins';
 
 CREATE FUNCTION dynsec.issue(role text, ttl interval DEFAULT NULL,
+    bind_to cidr DEFAULT NULL, max_logins integer DEFAULT NULL,
     OUT lease_id text, OUT username text, OUT password text, OUT expires_at timestamptz,
     OUT max_expires_at timestamptz, OUT renewable boolean)
     RETURNS record LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'dynsec_issue';
-COMMENT ON FUNCTION dynsec.issue(text, interval) IS 'create a time-bound login for a credential role';
+COMMENT ON FUNCTION dynsec.issue(text, interval, cidr, integer) IS 'create a time-bound login for a credential role';
 
 CREATE FUNCTION dynsec.renew(lease_id text DEFAULT NULL, increment interval DEFAULT NULL)
     RETURNS timestamptz LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'dynsec_renew';
@@ -213,6 +221,17 @@ AS $$
 $$;
 CREATE FUNCTION dynsec._split_vault_statements(text) RETURNS text[]
     LANGUAGE c IMMUTABLE STRICT AS 'MODULE_PATHNAME', 'dynsec_split_vault_statements';
+
+-- Logins whose lease is bound (address or login limit) are members of this
+-- NOLOGIN role, so the login guard can refuse them when it does not know the
+-- lease (fail-closed). It grants nothing. Roles are cluster-wide: create once.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'dynsec_bound') THEN
+        CREATE ROLE dynsec_bound NOLOGIN;
+    END IF;
+END
+$$;
 
 GRANT USAGE ON SCHEMA dynsec TO PUBLIC;
 GRANT SELECT ON dynsec.leases TO PUBLIC;

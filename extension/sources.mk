@@ -29,6 +29,7 @@ DYNSEC_PG_SOURCES = \
 	extension/pg/boundary_selftest.cpp \
 	extension/pg/function_args.cpp \
 	extension/pg/issue_function.cpp \
+	extension/pg/lease_binding.cpp \
 	extension/pg/misc_functions.cpp \
 	extension/pg/module.cpp \
 	extension/pg/owner_context.cpp \

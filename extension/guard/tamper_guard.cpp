@@ -29,8 +29,7 @@ int own_changes_depth = 0;
 
 void refuse_if_managed(Oid roleid, const char *name, const char *what)
 {
-    TimestampTz expires;
-    if (!OidIsValid(roleid) || !lookup_managed(roleid, &expires))
+    if (!OidIsValid(roleid) || !lookup_managed(roleid))
         return;
     ereport(ERROR,
             (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),

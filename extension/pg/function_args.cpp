@@ -34,9 +34,8 @@ TimestampTz timestamptz_from_text(const std::string &text)
 {
     const char *s = text.c_str();
     return call([s] {
-        return DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in, CStringGetDatum(s),
-                                                       ObjectIdGetDatum(InvalidOid),
-                                                       Int32GetDatum(-1)));
+        return DatumGetTimestampTz(DirectFunctionCall3(
+            timestamptz_in, CStringGetDatum(s), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
     });
 }
 

@@ -3,7 +3,9 @@
  *     dynsec.issue(role, ttl): authorize, generate, create the login, record
  *     the lease and the audit row, all in the caller's transaction.
  */
+#include "guard/login_guard.hpp"
 #include "guard/managed_roles.hpp"
+#include "pg/lease_binding.hpp"
 #include "pg/audit_log.hpp"
 #include "pg/boundary.hpp"
 #include "pg/function_args.hpp"
@@ -57,6 +59,17 @@ DYNSEC_FUNCTION(dynsec_issue)
         throw Error(sqlstate::invalid_parameter_value, "credential role must not be NULL");
     const std::string role_name = text_arg(fcinfo, 0);
     const std::string ttl = interval_arg(fcinfo, 1);
+    SqlValue bind_to;
+    if (!PG_ARGISNULL(2))
+        bind_to = call([fcinfo] {
+            return static_cast<const char *>(
+                DatumGetCString(DirectFunctionCall1(inet_out, PG_GETARG_DATUM(2))));
+        });
+    const int max_logins = PG_ARGISNULL(3) ? -1 : PG_GETARG_INT32(3);
+    if (!PG_ARGISNULL(3) && max_logins < 1)
+        throw Error(sqlstate::invalid_parameter_value, "max_logins must be at least 1",
+                    fmt::format("The value given was {}.", max_logins),
+                    "Use max_logins => 1 for a one-time credential, NULL for no limit.");
     const Caller caller = current_caller();
 
     SpiSession spi;
@@ -71,7 +84,8 @@ DYNSEC_FUNCTION(dynsec_issue)
         "       EXISTS (SELECT 1 FROM unnest(r.issuers) i JOIN pg_catalog.pg_roles g ON g.rolname "
         "= i "
         "               WHERE pg_catalog.pg_has_role($2::oid, g.oid, 'USAGE')), "
-        "       r.default_ttl::text "
+        "       r.default_ttl::text, r.bind_client_addr, "
+        "       coalesce(host(pg_catalog.inet_client_addr()), 'local') "
         "  FROM dynsec.roles r WHERE r.name = $1",
         {role_name, std::to_string(caller.user_id), std::to_string(setting_scram_iterations)});
     if (role.empty())
@@ -87,6 +101,10 @@ DYNSEC_FUNCTION(dynsec_issue)
     const SqlValue in_role = role.at(0, 6);
     const bool vault_path = role.text(0, 7) == "t";
     const bool is_issuer = role.text(0, 8) == "t";
+    /* The role option binds to the issuing session's own address. */
+    if (!bind_to && role.text(0, 10) == "t")
+        bind_to = role.text(0, 11);
+    const guard::Binding binding = binding_from_text(bind_to);
 
     if (!caller.is_admin && !is_issuer)
         throw Error(
@@ -194,17 +212,23 @@ DYNSEC_FUNCTION(dynsec_issue)
     const std::string role_oid =
         spi.query("SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $1", {username}).text(0, 0);
     guard::set_managed_at_commit(static_cast<Oid>(std::stoul(role_oid)),
-                                 timestamptz_from_text(expires_at));
+                                 timestamptz_from_text(expires_at), binding, max_logins);
+    /* Marks the login as bound, so the guard refuses it if it ever does not know the lease. */
+    if (bind_to || max_logins > 0)
+        spi.execute(fmt::format("GRANT {} TO {}", quote_ident(guard::kBoundMarkerRole),
+                                quote_ident(username)));
 
     const std::string lease_id = make_lease_id(role_name);
     spi.query(
         "INSERT INTO dynsec.lease (lease_id, role, username, issued_by, issued_by_session, "
-        "client_addr, application_name, issued_at, expires_at, max_expires_at, parent_lease_id) "
+        "client_addr, application_name, issued_at, expires_at, max_expires_at, parent_lease_id, "
+        "bind_to, max_logins) "
         "VALUES ($1, $2, $3, $4, $5, pg_catalog.inet_client_addr(), "
         "pg_catalog.current_setting('application_name'), $6::timestamptz, $7::timestamptz, "
-        "$8::timestamptz, $9)",
+        "$8::timestamptz, $9, $10, $11::int)",
         {lease_id, role_name, username, caller.user_name, caller.session_name, issued_at,
-         expires_at, max_expires_at, parent});
+         expires_at, max_expires_at, parent, bind_to,
+         max_logins > 0 ? SqlValue(std::to_string(max_logins)) : SqlValue()});
     append_audit(spi, caller, {"issue", lease_id, role_name, username, {}});
     wake_reaper_at_commit();
 

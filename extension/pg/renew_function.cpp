@@ -98,8 +98,8 @@ DYNSEC_FUNCTION(dynsec_renew)
               {lease_id, new_expiry});
     SqlResult oid = spi.query("SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $1", {username});
     if (!oid.empty())
-        guard::set_managed_at_commit(static_cast<Oid>(std::stoul(oid.text(0, 0))),
-                                     timestamptz_from_text(new_expiry));
+        guard::set_expiry_at_commit(static_cast<Oid>(std::stoul(oid.text(0, 0))),
+                                    timestamptz_from_text(new_expiry));
     append_audit(spi, caller,
                  {"renew", lease_id, role, username, capped ? "capped at max_expires_at" : ""});
     wake_reaper_at_commit();

@@ -118,7 +118,8 @@ bool revoke_lease(SpiSession &spi, const Caller &caller, const LeaseToRevoke &le
                   const char *event)
 {
     std::string error;
-    SqlResult oid = spi.query("SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $1", {lease.username});
+    SqlResult oid =
+        spi.query("SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $1", {lease.username});
     std::optional<Error> outer = in_subtransaction([&] {
         if (role_exists(lease.username))
             spi.execute(fmt::format("ALTER ROLE {} NOLOGIN", quote_ident(lease.username)));

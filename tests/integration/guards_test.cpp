@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <atomic>
 #include <fstream>
 #include <sstream>
@@ -127,4 +128,77 @@ TEST(Guards, ExpiredCredentialIsRefusedEvenWithTrustAuthentication)
     EXPECT_EQ(admin.scalar("SELECT count(*) FROM pg_roles WHERE rolname = $1", {user}), "1")
         << "the role must still exist, or this test proves nothing";
     EXPECT_NE(c.log().find("dynsec credential \"" + user + "\" has expired"), std::string::npos);
+}
+
+TEST(Guards, BoundAndOneTimeCredentialsAreEnforcedAndCounted)
+{
+    Cluster &c = shared_cluster();
+    Connection admin(c.admin_conninfo());
+    std::string db = unique("bind_db"), grp = unique("bind_grp"), app = unique("bind_app");
+    ASSERT_TRUE(admin.exec("CREATE DATABASE " + db).ok);
+    ASSERT_TRUE(admin.exec("CREATE ROLE " + grp).ok);
+    ASSERT_TRUE(admin.exec("CREATE ROLE " + app + " LOGIN PASSWORD 'bind-app-pass-1'").ok);
+    Connection d(c.admin_conninfo(db));
+    ASSERT_TRUE(d.exec("CREATE EXTENSION dynsec").ok);
+    ASSERT_TRUE(d.exec("SELECT dynsec.define_role('ro', member_of => ARRAY[$1]::name[], "
+                       "issuers => ARRAY[$2]::name[])",
+                       {grp, app})
+                    .ok);
+    auto issue = [&](Connection &conn, const std::string &args) {
+        QueryResult r =
+            conn.exec("SELECT lease_id, username, password FROM dynsec.issue('ro'" + args + ")");
+        EXPECT_TRUE(r.ok) << r.error;
+        return std::array<std::string, 3>{r.value(0, 0), r.value(0, 1), r.value(0, 2)};
+    };
+    auto stats = [&](const std::string &lease) {
+        return d.scalar("SELECT logins || '/' || refusals FROM dynsec.leases WHERE lease_id = $1",
+                        {lease});
+    };
+
+    // Bound to another network: refused from 127.0.0.1, and counted.
+    auto elsewhere = issue(d, ", bind_to => '10.0.0.0/8'");
+    Connection e(c.tcp_conninfo(elsewhere[1], elsewhere[2], db));
+    EXPECT_FALSE(e.ok());
+    EXPECT_NE(e.error().find("is not valid from this address"), std::string::npos) << e.error();
+    EXPECT_EQ(stats(elsewhere[0]), "0/1");
+    // Bound to loopback: allowed.
+    auto here = issue(d, ", bind_to => '127.0.0.1/32'");
+    Connection h(c.tcp_conninfo(here[1], here[2], db));
+    EXPECT_TRUE(h.ok()) << h.error();
+    EXPECT_EQ(stats(here[0]), "1/0");
+
+    // One-time credential: the second login is refused.
+    auto once = issue(d, ", max_logins => 1");
+    {
+        Connection first(c.tcp_conninfo(once[1], once[2], db));
+        EXPECT_TRUE(first.ok()) << first.error();
+    }
+    Connection second(c.tcp_conninfo(once[1], once[2], db));
+    EXPECT_FALSE(second.ok());
+    EXPECT_NE(second.error().find("has no logins left"), std::string::npos) << second.error();
+    EXPECT_EQ(stats(once[0]), "1/1");
+    EXPECT_EQ(d.exec("SELECT dynsec.issue('ro', max_logins => 0)").sqlstate, "22023");
+
+    // bind_client_addr: bound to where the issuer was. Issued over the Unix
+    // socket, the login is then refused over TCP.
+    ASSERT_TRUE(d.exec("UPDATE dynsec.roles SET bind_client_addr = true").ok);
+    auto local = issue(d, "");
+    Connection l(c.tcp_conninfo(local[1], local[2], db));
+    EXPECT_FALSE(l.ok());
+    EXPECT_NE(l.error().find("is not valid from this address"), std::string::npos) << l.error();
+    Connection app_conn(c.tcp_conninfo(app, "bind-app-pass-1", db));
+    ASSERT_TRUE(app_conn.ok()) << app_conn.error();
+    auto via_tcp = issue(app_conn, "");
+    EXPECT_EQ(d.scalar("SELECT bind_to FROM dynsec.leases WHERE lease_id = $1", {via_tcp[0]}),
+              "127.0.0.1");
+    Connection t(c.tcp_conninfo(via_tcp[1], via_tcp[2], db));
+    EXPECT_TRUE(t.ok()) << t.error();
+    // Bound logins carry the fail-closed marker.
+    EXPECT_EQ(d.scalar("SELECT pg_has_role($1, 'dynsec_bound', 'MEMBER')", {via_tcp[1]}), "t");
+
+    EXPECT_NE(c.log().find("\"" + elsewhere[1] + "\" is not valid from this address"),
+              std::string::npos);
+    d.exec("SELECT dynsec.revoke_role('ro')");
+    admin.exec("DROP DATABASE " + db + " WITH (FORCE)");
+    admin.exec("DROP ROLE " + grp + ", " + app);
 }
