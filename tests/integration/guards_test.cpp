@@ -16,19 +16,14 @@ using namespace dynsec::test;
 namespace
 {
 
-std::string unique(const std::string &prefix)
-{
-    static std::atomic<int> n{0};
-    return prefix + "_" + std::to_string(getpid()) + "_" + std::to_string(++n);
-}
-
 } // namespace
 
 TEST(Guards, ManagedRolesAreTamperProofExceptThroughDynsec)
 {
     Cluster &c = shared_cluster();
     Connection admin(c.admin_conninfo());
-    std::string db = unique("guard_db"), grp = unique("guard_grp"), other = unique("guard_other");
+    std::string db = unique_name("guard_db"), grp = unique_name("guard_grp"),
+                other = unique_name("guard_other");
     ASSERT_TRUE(admin.exec("CREATE DATABASE " + db).ok);
     ASSERT_TRUE(admin.exec("CREATE ROLE " + grp).ok);
     ASSERT_TRUE(admin.exec("CREATE ROLE " + other).ok);
@@ -134,7 +129,8 @@ TEST(Guards, BoundAndOneTimeCredentialsAreEnforcedAndCounted)
 {
     Cluster &c = shared_cluster();
     Connection admin(c.admin_conninfo());
-    std::string db = unique("bind_db"), grp = unique("bind_grp"), app = unique("bind_app");
+    std::string db = unique_name("bind_db"), grp = unique_name("bind_grp"),
+                app = unique_name("bind_app");
     ASSERT_TRUE(admin.exec("CREATE DATABASE " + db).ok);
     ASSERT_TRUE(admin.exec("CREATE ROLE " + grp).ok);
     ASSERT_TRUE(admin.exec("CREATE ROLE " + app + " LOGIN PASSWORD 'bind-app-pass-1'").ok);

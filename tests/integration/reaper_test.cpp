@@ -12,12 +12,6 @@ using namespace dynsec::test;
 namespace
 {
 
-std::string unique(const std::string &prefix)
-{
-    static std::atomic<int> n{0};
-    return prefix + "_" + std::to_string(getpid()) + "_" + std::to_string(++n);
-}
-
 struct Issued {
     std::string lease_id, username, password;
 };
@@ -26,7 +20,7 @@ struct Issued {
 std::string make_database(Cluster &c, const std::string &group, const std::string &ttl)
 {
     Connection admin(c.admin_conninfo());
-    std::string db = unique("reaper_db");
+    std::string db = unique_name("reaper_db");
     EXPECT_TRUE(admin.exec("CREATE DATABASE " + db).ok);
     Connection d(c.admin_conninfo(db));
     EXPECT_TRUE(d.exec("CREATE EXTENSION dynsec").ok);
@@ -66,7 +60,7 @@ class Reaper : public ::testing::Test
   protected:
     void SetUp() override
     {
-        group = unique("reaper_grp");
+        group = unique_name("reaper_grp");
         Connection admin(cluster.admin_conninfo());
         ASSERT_TRUE(admin.exec("CREATE ROLE " + group).ok);
     }
@@ -128,7 +122,7 @@ TEST_F(Reaper, RunningReaperNeverBlocksDropOrCopyOfItsDatabase)
     Connection admin(cluster.admin_conninfo());
     std::string db = make_database(cluster, group, "1 hour");
     ASSERT_TRUE(eventually([&] { return reaper_running_in(admin, db); }));
-    std::string copy = unique("reaper_copy");
+    std::string copy = unique_name("reaper_copy");
     QueryResult created = admin.exec("CREATE DATABASE " + copy + " TEMPLATE " + db);
     EXPECT_TRUE(created.ok) << created.error;
     QueryResult dropped = admin.exec("DROP DATABASE " + db);
@@ -143,7 +137,7 @@ TEST_F(Reaper, FailedRevocationStaysNologinIsRetriedAndDoesNotBlockOthers)
 {
     Connection admin(cluster.admin_conninfo());
     std::string db = make_database(cluster, group, "1 hour");
-    std::string other_db = unique("reaper_other");
+    std::string other_db = unique_name("reaper_other");
     ASSERT_TRUE(admin.exec("CREATE DATABASE " + other_db).ok);
     Connection other(cluster.admin_conninfo(other_db));
     ASSERT_TRUE(other.exec("GRANT CREATE ON SCHEMA public TO " + group).ok);

@@ -12,21 +12,15 @@ using namespace dynsec::test;
 namespace
 {
 
-std::string unique(const std::string &prefix)
-{
-    static std::atomic<int> n{0};
-    return prefix + "_" + std::to_string(getpid()) + "_" + std::to_string(++n);
-}
-
 class Security : public ::testing::Test
 {
   protected:
     void SetUp() override
     {
         Connection admin(c.admin_conninfo());
-        db = unique("sec_db");
-        grp = unique("sec_grp");
-        app = unique("sec_app");
+        db = unique_name("sec_db");
+        grp = unique_name("sec_grp");
+        app = unique_name("sec_app");
         ASSERT_TRUE(admin.exec("CREATE DATABASE " + db).ok);
         ASSERT_TRUE(admin.exec("CREATE ROLE " + grp).ok);
         ASSERT_TRUE(admin.exec("CREATE ROLE " + app + " LOGIN PASSWORD 'app-password-123'").ok);

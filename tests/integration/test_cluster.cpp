@@ -122,6 +122,12 @@ int run_command(const std::string &cmd, std::string *out)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+std::string unique_name(const std::string &prefix)
+{
+    static int n = 0;
+    return prefix + "_" + std::to_string(getpid()) + "_" + std::to_string(++n);
+}
+
 bool eventually(const std::function<bool()> &cond, std::chrono::milliseconds timeout)
 {
     auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -85,6 +85,9 @@ int run_command(const std::string &cmd, std::string *out = nullptr);
 bool eventually(const std::function<bool()> &cond,
                 std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
+// A name unique to this test process, for cluster-wide objects (roles, databases).
+std::string unique_name(const std::string &prefix);
+
 // The cluster shared by tests that need nothing special (dynsec preloaded).
 Cluster &shared_cluster();
 
