@@ -1,0 +1,2 @@
+-- Assumed by the examples of docs/concepts.md.
+CREATE EXTENSION dynsec;
