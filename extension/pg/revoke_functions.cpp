@@ -2,11 +2,14 @@
  * revoke_functions.cpp
  *     dynsec.revoke(lease_id), dynsec.revoke_role(role) and dynsec.reap(batch).
  */
+#include "pg/audit_log.hpp"
 #include "pg/boundary.hpp"
 #include "pg/function_args.hpp"
 #include "pg/owner_context.hpp"
 #include "pg/revocation.hpp"
 #include "pg/spi_session.hpp"
+#include "pg/sql_quoting.hpp"
+#include "pg/wakeup.hpp"
 
 #include <fmt/format.h>
 
@@ -47,6 +50,23 @@ DYNSEC_FUNCTION(dynsec_revoke)
                     fmt::format("lease \"{}\" does not exist", lease_id), {},
                     "dynsec.leases lists the leases you may act on.");
     expire_children(spi, lease_id);
+    /*
+     * PostgreSQL cannot drop the role of the session asking: make the login
+     * unusable now and let the reaper drop it (ending this session) at once.
+     */
+    if (r.text(0, 2) == caller.session_name) {
+        spi.execute(fmt::format("ALTER ROLE {} NOLOGIN", quote_ident(r.text(0, 2))));
+        spi.query("UPDATE dynsec.lease SET expires_at = least(expires_at, now()) "
+                  "WHERE lease_id = $1",
+                  {lease_id});
+        append_audit(spi, caller,
+                     {"revoke", lease_id, r.text(0, 1), r.text(0, 2), "revoked by its own login"});
+        wake_reaper_at_commit();
+        report(
+            NOTICE, fmt::format("lease \"{}\" is revoked", lease_id),
+            "The login can no longer connect; this session ends when the reaper drops the role.");
+        return BoolGetDatum(true);
+    }
     return BoolGetDatum(revoke_lease(spi, caller, lease_from_row(r, 0), "revoke"));
 }
 

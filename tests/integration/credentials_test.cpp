@@ -348,3 +348,31 @@ TEST_F(Credentials, NonIssuerCannotIssue)
 }
 
 } // namespace
+
+TEST(CredentialsSelfRevoke, LoginRevokingItsOwnLeaseIsCutOffAndReaped)
+{
+    Cluster &c = shared_cluster();
+    Connection admin(c.admin_conninfo());
+    const std::string db = unique_name("selfrevoke_db"), grp = unique_name("selfrevoke_grp");
+    ASSERT_TRUE(admin.exec("CREATE DATABASE " + db).ok);
+    ASSERT_TRUE(admin.exec("CREATE ROLE " + grp).ok);
+    Connection d(c.admin_conninfo(db));
+    ASSERT_TRUE(d.exec("CREATE EXTENSION dynsec").ok);
+    ASSERT_TRUE(
+        d.exec("SELECT dynsec.define_role('ro', member_of => ARRAY[$1]::name[])", {grp}).ok);
+    QueryResult r = d.exec("SELECT lease_id, username, password FROM dynsec.issue('ro')");
+    ASSERT_TRUE(r.ok) << r.error;
+    Connection self(c.tcp_conninfo(r.value(0, 1), r.value(0, 2), db));
+    ASSERT_TRUE(self.ok()) << self.error();
+    QueryResult revoked = self.exec("SELECT dynsec.revoke($1)", {r.value(0, 0)});
+    ASSERT_TRUE(revoked.ok) << revoked.error;
+    EXPECT_EQ(revoked.value(), "t");
+    Connection again(c.tcp_conninfo(r.value(0, 1), r.value(0, 2), db));
+    EXPECT_FALSE(again.ok());
+    EXPECT_TRUE(eventually([&] { return !self.alive(); }));
+    EXPECT_TRUE(eventually([&] {
+        return d.scalar("SELECT count(*) FROM pg_roles WHERE rolname = $1", {r.value(0, 1)}) == "0";
+    }));
+    admin.exec("DROP DATABASE " + db + " WITH (FORCE)");
+    admin.exec("DROP ROLE " + grp);
+}
